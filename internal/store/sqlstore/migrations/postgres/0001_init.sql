@@ -1,0 +1,105 @@
+-- Node identity, accounts, sessions, audit log and outbox.
+CREATE TABLE node_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE organisations (
+    id           TEXT PRIMARY KEY,
+    origin_node  TEXT NOT NULL,
+    mode         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    names        TEXT NOT NULL DEFAULT '{}',
+    short_name   TEXT NOT NULL DEFAULT '',
+    country      TEXT NOT NULL,
+    tier         TEXT NOT NULL CHECK (tier IN ('national', 'provincial', 'district')),
+    parent_id    TEXT REFERENCES organisations(id),
+    jurisdiction TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMPTZ NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX organisations_mode ON organisations(mode, tier, country, name);
+CREATE INDEX organisations_parent ON organisations(parent_id);
+
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    origin_node   TEXT NOT NULL,
+    mode          TEXT NOT NULL,
+    username      TEXT NOT NULL,
+    display_name  TEXT NOT NULL DEFAULT '',
+    email         TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL DEFAULT '',
+    org_id        TEXT NOT NULL REFERENCES organisations(id),
+    role          TEXT NOT NULL,
+    language      TEXT NOT NULL DEFAULT '',
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX users_username ON users(mode, username);
+CREATE INDEX users_org ON users(org_id);
+
+CREATE TABLE sessions (
+    id_hash    TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+
+CREATE TABLE api_tokens (
+    id          TEXT PRIMARY KEY,
+    origin_node TEXT NOT NULL,
+    mode        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    user_id     TEXT NOT NULL REFERENCES users(id),
+    name        TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    expires_at  TIMESTAMPTZ,
+    last_used   TIMESTAMPTZ
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+CREATE TABLE login_failures (
+    key TEXT NOT NULL,
+    at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(key, at);
+
+CREATE TABLE audit_log (
+    seq         BIGINT PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    at          TIMESTAMPTZ NOT NULL,
+    actor       TEXT NOT NULL,
+    org_id      TEXT NOT NULL DEFAULT '',
+    action      TEXT NOT NULL,
+    entity_type TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    mode        TEXT NOT NULL,
+    before_json TEXT NOT NULL DEFAULT '',
+    after_json  TEXT NOT NULL DEFAULT '',
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE INDEX audit_log_entity ON audit_log(entity_type, entity_id);
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+
+CREATE TABLE outbox (
+    seq          BIGSERIAL PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    subject      TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    mode         TEXT NOT NULL,
+    payload      TEXT NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL,
+    published_at TIMESTAMPTZ
+);
+CREATE INDEX outbox_pending ON outbox(seq) WHERE published_at IS NULL;

@@ -1,0 +1,97 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/taawun/taawun/internal/ident"
+	"github.com/taawun/taawun/internal/mode"
+	"github.com/taawun/taawun/internal/store"
+	"github.com/taawun/taawun/internal/subject"
+)
+
+// EventPayload is the JSON body of every bus event.
+type EventPayload struct {
+	ID         string          `json:"id"`
+	Kind       string          `json:"kind"`
+	Node       string          `json:"node"`
+	Mode       string          `json:"mode"`
+	At         string          `json:"at"`
+	Actor      string          `json:"actor"`
+	OrgID      string          `json:"org_id,omitempty"`
+	EntityType string          `json:"entity_type"`
+	EntityID   string          `json:"entity_id"`
+	Data       json.RawMessage `json:"data,omitempty"`
+}
+
+// Record appends the audit entry of c, chained to the previous entry, and its outbox event.
+func (t *tx) Record(ctx context.Context, c store.Change) error {
+	if c.Action == "" || c.EntityType == "" || c.Actor == "" {
+		return fmt.Errorf("%w: change needs an actor, an action and an entity type", store.ErrInvalidRecord)
+	}
+	before, err := marshalOrEmpty(c.Before)
+	if err != nil {
+		return fmt.Errorf("sqlstore: record %s: before: %w", c.Action, err)
+	}
+	after, err := marshalOrEmpty(c.After)
+	if err != nil {
+		return fmt.Errorf("sqlstore: record %s: after: %w", c.Action, err)
+	}
+	m := mode.From(ctx)
+	now := ts(t.db.clock.Now())
+
+	if err := t.db.dialect.lockAuditChain(ctx, t.write); err != nil {
+		return fmt.Errorf("sqlstore: record %s: lock audit chain: %w", c.Action, err)
+	}
+	var (
+		prevSeq  int64
+		prevHash string
+	)
+	err = t.queryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlstore: record %s: read audit head: %w", c.Action, err)
+	}
+	e := store.AuditEntry{
+		Seq: prevSeq + 1, ID: ident.NewID(), At: now, Actor: c.Actor, OrgID: c.OrgID, Action: c.Action,
+		EntityType: c.EntityType, EntityID: c.EntityID, Mode: m, Before: before, After: after, PrevHash: prevHash,
+	}
+	e.Hash = e.ComputeHash()
+	_, err = t.exec(ctx, `INSERT INTO audit_log (`+auditColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.ID, e.At, e.Actor, e.OrgID, e.Action, e.EntityType, e.EntityID, m.String(), string(before), string(after), e.PrevHash, e.Hash)
+	if err != nil {
+		return t.wrap(err, "sqlstore: record %s: append audit entry", c.Action)
+	}
+	if c.NoEvent {
+		return nil
+	}
+
+	subj, err := subject.For(t.db.node, m, c.Action)
+	if err != nil {
+		return fmt.Errorf("sqlstore: record %s: %w", c.Action, err)
+	}
+	eventID := ident.NewID()
+	payload, err := json.Marshal(EventPayload{
+		ID: eventID, Kind: c.Action, Node: t.db.node, Mode: m.String(), At: now.Format(store.AuditTimeFormat),
+		Actor: c.Actor, OrgID: c.OrgID, EntityType: c.EntityType, EntityID: c.EntityID, Data: after,
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: record %s: event: %w", c.Action, err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO outbox (id, subject, kind, mode, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		eventID, subj, c.Action, m.String(), string(payload), now)
+	if err != nil {
+		return t.wrap(err, "sqlstore: record %s: append outbox event", c.Action)
+	}
+	t.recordedEvent = true
+	return nil
+}
+
+func marshalOrEmpty(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
