@@ -1,0 +1,68 @@
+package auth
+
+import "slices"
+
+// Permission names one kind of action.
+type Permission string
+
+// Permissions. Roles grant sets of them; handlers ask for exactly one.
+const (
+	PermViewDashboard Permission = "dashboard.view"
+	PermViewOrgs      Permission = "org.view"
+	PermManageOrgs    Permission = "org.manage"
+	PermViewUsers     Permission = "user.view"
+	PermManageUsers   Permission = "user.manage"
+	PermViewAudit     Permission = "audit.view"
+	PermDraftAlerts   Permission = "alert.draft"
+	PermApproveAlerts Permission = "alert.approve"
+	PermOperate       Permission = "ops.edit"
+	PermLiaise        Permission = "federation.liaise"
+	PermViewMetrics   Permission = "metrics.view"
+	PermOwnTokens     Permission = "token.own"
+)
+
+// Role names. A user has exactly one role in their organisation.
+const (
+	RoleAdmin             = "admin"
+	RoleDutyOfficer       = "duty_officer"
+	RoleApprover          = "approver"
+	RoleOperationsOfficer = "operations_officer"
+	RolePartnerLiaison    = "partner_liaison"
+	RoleViewer            = "viewer"
+)
+
+// everyone holds these.
+var everyone = []Permission{PermViewDashboard, PermViewOrgs, PermOwnTokens}
+
+// roleGrants lists each role's permissions beyond everyone's. The approver does not draft: the
+// two-person rule is easier to keep when the roles differ, and the alert workflow checks the
+// drafter and approver are different people in any case.
+var roleGrants = map[string][]Permission{
+	RoleAdmin: {PermManageOrgs, PermViewUsers, PermManageUsers, PermViewAudit, PermViewMetrics,
+		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise},
+	RoleDutyOfficer:       {PermDraftAlerts, PermViewUsers},
+	RoleApprover:          {PermApproveAlerts, PermViewUsers, PermViewAudit},
+	RoleOperationsOfficer: {PermOperate, PermViewUsers},
+	RolePartnerLiaison:    {PermLiaise},
+	RoleViewer:            {},
+}
+
+// Roles returns the role names in a stable order, most powerful first.
+func Roles() []string {
+	return []string{RoleAdmin, RoleDutyOfficer, RoleApprover, RoleOperationsOfficer, RolePartnerLiaison, RoleViewer}
+}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool {
+	_, ok := roleGrants[r]
+	return ok
+}
+
+// Can reports whether role grants p.
+func Can(role string, p Permission) bool {
+	grants, ok := roleGrants[role]
+	if !ok {
+		return false
+	}
+	return slices.Contains(everyone, p) || slices.Contains(grants, p)
+}

@@ -1,0 +1,116 @@
+package bus
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/store"
+)
+
+// Relay publishes the outbox to JetStream, in commit order, with each event's id as the message
+// id. It marks events published only after JetStream acknowledged them; if it stops in between,
+// the next run publishes them again and JetStream drops the duplicates.
+type Relay struct {
+	Store store.Store
+	JS    jetstream.JetStream
+	Clock clock.Clock
+	Log   *slog.Logger
+	// Wake, when set, makes the relay publish at once after a commit instead of at the next poll.
+	Wake <-chan struct{}
+	// Poll is the interval between checks when nothing wakes the relay; it also bounds how long
+	// an event committed by another server waits.
+	Poll time.Duration
+	// Batch is the most events published in one round.
+	Batch int
+
+	// afterPublish, in tests, runs after JetStream acknowledged a batch and before the outbox is
+	// marked; an error stops the relay there, as a crash would.
+	afterPublish func([]store.Event) error
+}
+
+// Run publishes until ctx ends.
+func (r *Relay) Run(ctx context.Context) error {
+	poll := r.Poll
+	if poll <= 0 {
+		poll = 250 * time.Millisecond
+	}
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := r.PublishPending(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				r.log().Warn("outbox relay", "err", err)
+				break
+			}
+			if n < r.batch() {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.Wake:
+		case <-t.C:
+		}
+	}
+}
+
+// PublishPending publishes one batch of pending events and returns how many it published.
+func (r *Relay) PublishPending(ctx context.Context) (int, error) {
+	events, err := r.Store.Outbox().Pending(ctx, r.batch())
+	if err != nil || len(events) == 0 {
+		return 0, err
+	}
+	for _, e := range events {
+		msg := &nats.Msg{Subject: e.Subject, Data: e.Payload, Header: nats.Header{}}
+		msg.Header.Set("Taawun-Kind", e.Kind)
+		msg.Header.Set("Taawun-Mode", e.Mode.String())
+		if _, err := r.JS.PublishMsg(ctx, msg, jetstream.WithMsgID(e.ID)); err != nil {
+			return 0, fmt.Errorf("bus: publish event %s on %s: %w", e.ID, e.Subject, err)
+		}
+	}
+	if r.afterPublish != nil {
+		if err := r.afterPublish(events); err != nil {
+			return 0, err
+		}
+	}
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	if err := r.Store.Outbox().MarkPublished(ctx, ids, r.clock().Now()); err != nil {
+		return 0, fmt.Errorf("bus: mark %d events published: %w", len(ids), err)
+	}
+	return len(events), nil
+}
+
+func (r *Relay) batch() int {
+	if r.Batch <= 0 {
+		return 256
+	}
+	return r.Batch
+}
+
+func (r *Relay) clock() clock.Clock {
+	if r.Clock == nil {
+		return clock.System{}
+	}
+	return r.Clock
+}
+
+func (r *Relay) log() *slog.Logger {
+	if r.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Log
+}
