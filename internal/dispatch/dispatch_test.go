@@ -1,0 +1,82 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/taawun/taawun/internal/mode"
+)
+
+// sink records what reaches it, as a carrier's server would.
+type sink struct {
+	mu   sync.Mutex
+	got  []Message
+	name string
+}
+
+func (s *sink) Send(_ context.Context, m Message) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.got = append(s.got, m)
+	return false, nil
+}
+
+func (s *sink) count() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.got) }
+
+func TestExerciseNeverReachesLiveChannel(t *testing.T) {
+	drill, _ := mode.Exercise("indus-2026")
+	other, _ := mode.Exercise("tien-shan")
+	public, sandbox := &sink{name: "public"}, &sink{name: "sandbox"}
+	d := New()
+	if err := d.AddLive("sms", public); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddExercise(drill, "sms", sandbox); err != nil {
+		t.Fatal(err)
+	}
+	live := context.Background()
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		msgCtx  context.Context
+		channel string
+		wantErr error
+		public  int
+		sandbox int
+	}{
+		{"live message goes to the public", live, live, "sms", nil, 1, 0},
+		{"exercise message goes to the sandbox", mode.With(live, drill), mode.With(live, drill), "sms", nil, 0, 1},
+		{"exercise without its own channel is refused", mode.With(live, other), mode.With(live, other), "sms", ErrNoRoute, 0, 0},
+		{"exercise message sent from a live context is refused", live, mode.With(live, drill), "sms", ErrModeMismatch, 0, 0},
+		{"unknown channel", live, live, "pager", ErrNoRoute, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p0, s0 := public.count(), sandbox.count()
+			_, err := d.Send(tt.ctx, tt.channel, NewMessage(tt.msgCtx, "+923001234567", "k"))
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if public.count()-p0 != tt.public || sandbox.count()-s0 != tt.sandbox {
+				t.Fatalf("public +%d, sandbox +%d; want +%d, +%d", public.count()-p0, sandbox.count()-s0, tt.public, tt.sandbox)
+			}
+		})
+	}
+}
+
+func TestChannelCannotServeTwoModes(t *testing.T) {
+	drill, _ := mode.Exercise("d")
+	ch := &sink{}
+	d := New()
+	if err := d.AddLive("email", ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddExercise(drill, "email", ch); !errors.Is(err, ErrReused) {
+		t.Fatalf("live channel reused for exercise: %v", err)
+	}
+	if err := d.AddExercise(mode.Live, "email", &sink{}); err == nil {
+		t.Fatal("AddExercise accepted live mode")
+	}
+}
