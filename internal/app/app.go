@@ -1,0 +1,234 @@
+// Package app assembles a node from its configuration: identity, storage, bus, outbox relay,
+// live events, accounts and the web server, and runs it until its context ends.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/bus"
+	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/config"
+	"github.com/taawun/taawun/internal/i18n"
+	"github.com/taawun/taawun/internal/live"
+	"github.com/taawun/taawun/internal/node"
+	"github.com/taawun/taawun/internal/seed"
+	"github.com/taawun/taawun/internal/store/sqlstore"
+	"github.com/taawun/taawun/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X github.com/taawun/taawun/internal/app.Version=…".
+var Version = "dev"
+
+// NewLogger builds the node's logger from the configuration.
+func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// DatabaseURL is the configured database, or the embedded SQLite file in the data folder.
+func DatabaseURL(cfg *config.Config) string {
+	if cfg.DB != "" {
+		return cfg.DB
+	}
+	return "sqlite:" + filepath.Join(cfg.Data, "taawun.db")
+}
+
+// OpenStore loads the node identity and opens (without migrating) the node's database.
+func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (node.Identity, *sqlstore.DB, error) {
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return node.Identity{}, nil, fmt.Errorf("create data folder %s: %w", cfg.Data, err)
+	}
+	id, created, err := node.Load(cfg.Data, cfg.NodeID, cfg.NodeKey)
+	if err != nil {
+		return node.Identity{}, nil, err
+	}
+	if created {
+		log.Info("made node identity", "node", id.ID, "public_key", id.PublicKey(), "file", filepath.Join(cfg.Data, node.FileName))
+	}
+	db, err := sqlstore.Open(ctx, sqlstore.Options{URL: DatabaseURL(cfg), NodeID: id.ID, Clock: clock.System{}, Logger: log})
+	if err != nil {
+		return id, nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	return id, db, nil
+}
+
+// Run serves a node until ctx ends. out receives the lines meant for the operator: the URL to
+// open and a generated admin password.
+func Run(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logger) error {
+	id, db, err := OpenStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+
+	host, _ := os.Hostname()
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATS, DataDir: cfg.Data, Name: id.ID + "@" + host, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+
+	clk := clock.System{}
+	authSvc, err := auth.NewService(db, clk, auth.DefaultHashParams)
+	if err != nil {
+		return err
+	}
+	authSvc.SessionTTL = cfg.SessionTTL
+	if cfg.Demo {
+		if err := seedDemo(ctx, cfg, db, authSvc, out); err != nil {
+			return err
+		}
+	}
+
+	hub, err := live.Start(b.Conn, log)
+	if err != nil {
+		return err
+	}
+	defer hub.Stop()
+	catalog, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := web.New(web.Options{
+		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
+		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
+	relayDone := make(chan struct{})
+	go func() { defer close(relayDone); _ = relay.Run(ctx) }()
+	go housekeeping(ctx, db, clk, log)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(out, "Taawun node %s is running: open %s://%s/\n", id.ID, scheme, displayAddr(ln.Addr()))
+	log.Info("serving", "addr", ln.Addr().String(), "node", id.ID, "db", db.Dialect(), "bus_embedded", b.Embedded(), "version", Version)
+
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- httpSrv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- httpSrv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		cancel()
+		<-relayDone
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	err = httpSrv.Shutdown(shutdownCtx)
+	<-relayDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// displayAddr turns a wildcard listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	if host, port, err := net.SplitHostPort(s); err == nil && (host == "::" || host == "0.0.0.0" || host == "") {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return s
+}
+
+func seedDemo(ctx context.Context, cfg *config.Config, db *sqlstore.DB, svc *auth.Service, out io.Writer) error {
+	n, err := db.Orgs().Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password, generated := cfg.AdminPassword, false
+	if password == "" {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		password, generated = base64.RawURLEncoding.EncodeToString(b), true
+	}
+	res, err := seed.Demo(ctx, db, svc, password)
+	if err != nil || res.Orgs == 0 {
+		return err
+	}
+	fmt.Fprintf(out, "Seeded demo data: %d organisations; users %s.\n", res.Orgs, strings.Join(res.Users, ", "))
+	if generated {
+		// Printed once, to the operator's terminal only; it is not logged.
+		fmt.Fprintf(out, "Demo password for every demo user (shown once, set TAAWUN_ADMIN_PASSWORD to choose it): %s\n", password)
+	} else {
+		fmt.Fprintln(out, "Demo users have the password given in TAAWUN_ADMIN_PASSWORD.")
+	}
+	return nil
+}
+
+// housekeeping removes expired sessions and old published events.
+func housekeeping(ctx context.Context, db *sqlstore.DB, clk clock.Clock, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := clk.Now()
+		if _, err := db.Sessions().DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping: sessions", "err", err)
+		}
+		// JetStream keeps events for 30 days; the outbox needs published rows only until the
+		// duplicate window has passed.
+		if _, err := db.Outbox().DeletePublishedBefore(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping: outbox", "err", err)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package capcli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/taawun/taawun/internal/cap"
+	"github.com/taawun/taawun/internal/cap/capfeed"
+	"github.com/taawun/taawun/internal/cap/xmltree"
+)
+
+// fileReport is the JSON form of one validated input.
+type fileReport struct {
+	File    string      `json:"file"`
+	Kind    string      `json:"kind"` // alert, atom, rss, edxlde, or "" when unreadable
+	Version cap.Version `json:"version,omitempty"`
+	Valid   bool        `json:"valid"`
+	Errors  int         `json:"errors"`
+	Warns   int         `json:"warnings"`
+	cap.Report
+}
+
+func runValidate(e *env, args []string) int {
+	fs := newFlags(e, "validate", "FILE...|-",
+		"Validate CAP 1.2/1.1/1.0 alerts, Atom/RSS feeds and EDXL-DE envelopes (detected\nfrom the root element). '-' reads standard input. Exit 0 when every input is\nvalid (warnings allowed), 1 when any is invalid, 2 on usage or I/O errors.")
+	profile := fs.String("profile", "strict", "rule profile: strict, google, ipaws, cap-cp or pk")
+	format := fs.String("format", "text", "output format: text or json")
+	quiet := fs.Bool("quiet", false, "text format: print only invalid inputs and their issues")
+	if code, done := parseFlags(e, fs, args); done {
+		return code
+	}
+	p, err := cap.ParseProfile(*profile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "taawun cap validate: %v\n", err)
+		return ExitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(e.stderr, "taawun cap validate: --format %q: want text or json\n", *format)
+		return ExitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "taawun cap validate: no input (give files, or - for standard input)")
+		return ExitUsage
+	}
+	opts := cap.Options{Profile: p}
+	code := ExitOK
+	var reports []fileReport
+	for _, name := range fs.Args() {
+		fr, err := e.validateOne(name, opts)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "taawun cap validate: %v\n", err)
+			code = ExitUsage
+			continue
+		}
+		if !fr.Valid && code == ExitOK {
+			code = ExitCheck
+		}
+		if *format == "json" {
+			reports = append(reports, fr)
+			continue
+		}
+		writeText(e.stdout, fr, *quiet)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if reports == nil {
+			reports = []fileReport{}
+		}
+		if err := enc.Encode(reports); err != nil {
+			fmt.Fprintf(e.stderr, "taawun cap validate: %v\n", err)
+			return ExitUsage
+		}
+	}
+	return code
+}
+
+// validateOne parses and validates one input. Its error is an I/O error;
+// problems with the document itself are in the report.
+func (e *env) validateOne(name string, opts cap.Options) (fileReport, error) {
+	fr := fileReport{File: name}
+	r, err := e.open(name)
+	if err != nil {
+		return fr, err
+	}
+	defer r.Close()
+	root, err := xmltree.Parse(r, xmltree.Limits{})
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return fr, err
+	case err != nil:
+		fr.Report = cap.ParseErrorReport(fmt.Errorf("cap: parse: %w", err), opts.Profile)
+	case capfeed.IsFeed(root):
+		f, err := capfeed.ParseNode(root)
+		if err != nil {
+			fr.Report = cap.ParseErrorReport(err, opts.Profile)
+			break
+		}
+		fr.Kind = string(f.Kind)
+		fr.Report = capfeed.Validate(e.ctx, f, opts)
+	default:
+		a, err := cap.ParseNode(root)
+		if err != nil {
+			fr.Report = cap.ParseErrorReport(err, opts.Profile)
+			break
+		}
+		fr.Kind, fr.Version = "alert", a.Version
+		fr.Report = cap.Validate(e.ctx, a, opts)
+	}
+	if fr.Issues == nil {
+		fr.Issues = []cap.Issue{}
+	}
+	fr.Valid = fr.Report.Valid()
+	fr.Errors, fr.Warns = fr.Count(cap.SevError), fr.Count(cap.SevWarning)
+	return fr, nil
+}
+
+func writeText(w io.Writer, fr fileReport, quiet bool) {
+	if quiet && fr.Valid {
+		return
+	}
+	verdict := "valid"
+	if !fr.Valid {
+		verdict = "invalid"
+	}
+	kind := fr.Kind
+	if fr.Version != "" {
+		kind += " " + string(fr.Version)
+	}
+	if kind == "" {
+		kind = "unreadable"
+	}
+	fmt.Fprintf(w, "%s: %s (%s, profile %s, %d errors, %d warnings)\n", fr.File, verdict, kind, fr.Profile, fr.Errors, fr.Warns)
+	for _, is := range fr.Issues {
+		pos := ""
+		if is.Pos.Line > 0 {
+			pos = fmt.Sprintf("%d:%d:", is.Pos.Line, is.Pos.Col)
+		}
+		path := ""
+		if is.Path != "" {
+			path = " (" + is.Path + ")"
+		}
+		fmt.Fprintf(w, "%s:%s %s %s: %s%s\n", fr.File, pos, is.Severity, is.Code, is.Message, path)
+	}
+}
+
+func runRules(e *env, args []string) int {
+	fs := newFlags(e, "rules", "", "List every rule code with its summary.")
+	if code, done := parseFlags(e, fs, args); done {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintln(e.stderr, "taawun cap rules: takes no arguments")
+		return ExitUsage
+	}
+	for _, r := range append(cap.Rules(), capfeed.Rules()...) {
+		fmt.Fprintf(e.stdout, "%s  %s\n", r.Code, r.Summary)
+	}
+	return ExitOK
+}

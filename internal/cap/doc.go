@@ -1,0 +1,15 @@
+// Package cap reads, writes and validates Common Alerting Protocol messages
+// (OASIS CAP 1.2, and the older 1.1 and 1.0 for ingest).
+//
+// [Parse] reads untrusted input safely: size, depth and element-count
+// limits, declared character encodings, and refusal of any DTD (so no
+// entity expansion or external entity is ever processed). [Encode] writes
+// the canonical form of an [Alert]; parse → encode → parse is lossless for
+// everything the model holds. [Validate] checks a message against a
+// [Profile] and reports [Issue] values with stable rule codes (see [Rules]),
+// severities and line:column positions.
+//
+// Subpackages: xmltree (the safe XML reader), capfeed (Atom/RSS feeds and
+// EDXL-DE envelopes), capsig (XML signatures), capgeo (geometry) and capcli
+// (the "taawun cap" command line).
+package cap

@@ -1,0 +1,241 @@
+package cap
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/taawun/taawun/internal/cap/xmltree"
+)
+
+// Errors returned (wrapped) by Parse. The XML-level ones are shared with
+// package xmltree so that errors.Is works whichever package is asked.
+var (
+	ErrTooLarge        = xmltree.ErrTooLarge
+	ErrTooDeep         = xmltree.ErrTooDeep
+	ErrTooManyElements = xmltree.ErrTooManyElements
+	ErrDTD             = xmltree.ErrDTD
+	ErrSyntax          = xmltree.ErrSyntax
+	ErrEncoding        = xmltree.ErrEncoding
+	// ErrNotCAP means the root element is not a CAP alert in a known namespace.
+	ErrNotCAP = errors.New("not a CAP alert")
+)
+
+// Limits bounds the resources that parsing one message may use.
+type Limits = xmltree.Limits
+
+// DefaultLimits returns the limits Parse uses.
+func DefaultLimits() Limits { return xmltree.DefaultLimits }
+
+// Parse reads one CAP 1.2, 1.1 or 1.0 alert from r with DefaultLimits.
+func Parse(r io.Reader) (*Alert, error) { return ParseWithLimits(r, Limits{}) }
+
+// ParseBytes is Parse on a byte slice.
+func ParseBytes(b []byte) (*Alert, error) { return Parse(bytes.NewReader(b)) }
+
+// ParseWithLimits reads one alert from r within lim (zero fields mean the defaults).
+func ParseWithLimits(r io.Reader, lim Limits) (*Alert, error) {
+	root, err := xmltree.Parse(r, lim)
+	if err != nil {
+		return nil, fmt.Errorf("cap: parse: %w", err)
+	}
+	return ParseNode(root)
+}
+
+// ParseNode builds an Alert from an already parsed <alert> element, such
+// as one embedded in a feed entry or an EDXL-DE envelope.
+func ParseNode(n *xmltree.Node) (*Alert, error) {
+	if n.Name.Local != "alert" {
+		return nil, fmt.Errorf("cap: root element is <%s> in namespace %q: %w", n.Name.Local, n.Name.Space, ErrNotCAP)
+	}
+	v := VersionOf(n.Name.Space)
+	if v == "" {
+		return nil, fmt.Errorf("cap: <alert> in unknown namespace %q: %w", n.Name.Space, ErrNotCAP)
+	}
+	p := &parser{ns: n.Name.Space, version: v}
+	a := &Alert{Version: v, Meta: Meta{Pos: n.Pos}}
+	decodeChildren(p, a, n, "alert", alertFields, &a.Meta)
+	a.Structure = p.issues
+	return a, nil
+}
+
+type parser struct {
+	ns      string
+	version Version
+	issues  []Issue
+}
+
+func (p *parser) issue(code string, sev Severity, path string, pos Position, format string, args ...any) {
+	p.issues = append(p.issues, Issue{Code: code, Severity: sev, Path: path, Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+// field is one child element of T, listed in schema order.
+type field[T any] struct {
+	name  string
+	multi bool
+	only  Version // if set, the element exists only in this version
+	set   func(p *parser, t *T, n *xmltree.Node, path string)
+}
+
+func text[T any](name string, get func(*T) *string) field[T] {
+	return field[T]{name: name, set: func(p *parser, t *T, n *xmltree.Node, path string) {
+		*get(t) = leafText(p, n, path)
+	}}
+}
+
+func texts[T any](name string, get func(*T) *[]string) field[T] {
+	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, path string) {
+		s := get(t)
+		*s = append(*s, leafText(p, n, path))
+	}}
+}
+
+func named[T any](name string, get func(*T) *[]NamedValue) field[T] {
+	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, path string) {
+		nv := NamedValue{Meta: Meta{Pos: n.Pos}}
+		if len(n.Children) == 0 && p.version == V10 {
+			// CAP 1.0 writes these as "valueName=value".
+			nv.ValueName, nv.Value, _ = strings.Cut(strings.TrimSpace(n.Text), "=")
+		} else {
+			decodeChildren(p, &nv, n, path, namedValueFields, &nv.Meta)
+		}
+		s := get(t)
+		*s = append(*s, nv)
+	}}
+}
+
+func leafText(p *parser, n *xmltree.Node, path string) string {
+	for _, c := range n.Children {
+		p.issue(RuleUnknown, SevError, path+"/"+c.Name.Local, c.Pos, "unexpected element <%s> inside <%s>", c.Name.Local, n.Name.Local)
+	}
+	return n.Text
+}
+
+// decodeChildren assigns n's children to t using fields, recording
+// positions in m and structural problems in p.
+func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, path string, fields []field[T], m *Meta) {
+	last := -1
+	counts := make(map[string]int)
+	for _, c := range n.Children {
+		if c.Name.Space != p.ns {
+			if c.Name.Space == NSDSig && c.Name.Local == "Signature" {
+				if a, ok := any(t).(*Alert); ok {
+					a.Signatures++
+					last = len(fields)
+					continue
+				}
+			}
+			p.issue(RuleForeign, SevError, path+"/"+c.Name.Local, c.Pos, "element <%s> from namespace %q is not allowed here", c.Name.Local, c.Name.Space)
+			continue
+		}
+		idx := -1
+		for i, f := range fields {
+			if f.name == c.Name.Local && (f.only == "" || f.only == p.version) {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			p.issue(RuleUnknown, SevError, path+"/"+c.Name.Local, c.Pos, "unknown element <%s> in <%s>", c.Name.Local, n.Name.Local)
+			continue
+		}
+		f := fields[idx]
+		k := counts[f.name]
+		counts[f.name]++
+		cpath := fmt.Sprintf("%s/%s", path, f.name)
+		if f.multi {
+			cpath = fmt.Sprintf("%s[%d]", cpath, k)
+		}
+		if k > 0 && !f.multi {
+			p.issue(RuleRepeated, SevError, cpath, c.Pos, "<%s> may occur only once in <%s>", f.name, n.Name.Local)
+			continue
+		}
+		if idx < last && p.version != V10 {
+			p.issue(RuleOrder, SevError, cpath, c.Pos, "<%s> is out of order in <%s>", f.name, n.Name.Local)
+		}
+		if idx > last {
+			last = idx
+		}
+		m.add(f.name, c.Pos)
+		f.set(p, t, c, cpath)
+	}
+}
+
+var namedValueFields = []field[NamedValue]{
+	text("valueName", func(v *NamedValue) *string { return &v.ValueName }),
+	text("value", func(v *NamedValue) *string { return &v.Value }),
+}
+
+var alertFields = []field[Alert]{
+	text("identifier", func(a *Alert) *string { return &a.Identifier }),
+	text("sender", func(a *Alert) *string { return &a.Sender }),
+	{name: "password", only: V10, set: func(p *parser, a *Alert, n *xmltree.Node, path string) { a.Password = leafText(p, n, path) }},
+	text("sent", func(a *Alert) *string { return &a.Sent }),
+	text("status", func(a *Alert) *string { return &a.Status }),
+	text("msgType", func(a *Alert) *string { return &a.MsgType }),
+	text("source", func(a *Alert) *string { return &a.Source }),
+	text("scope", func(a *Alert) *string { return &a.Scope }),
+	text("restriction", func(a *Alert) *string { return &a.Restriction }),
+	text("addresses", func(a *Alert) *string { return &a.Addresses }),
+	texts("code", func(a *Alert) *[]string { return &a.Codes }),
+	text("note", func(a *Alert) *string { return &a.Note }),
+	text("references", func(a *Alert) *string { return &a.References }),
+	text("incidents", func(a *Alert) *string { return &a.Incidents }),
+	{name: "info", multi: true, set: func(p *parser, a *Alert, n *xmltree.Node, path string) {
+		in := Info{Meta: Meta{Pos: n.Pos}}
+		decodeChildren(p, &in, n, path, infoFields, &in.Meta)
+		a.Infos = append(a.Infos, in)
+	}},
+}
+
+var infoFields = []field[Info]{
+	text("language", func(i *Info) *string { return &i.Language }),
+	texts("category", func(i *Info) *[]string { return &i.Categories }),
+	text("event", func(i *Info) *string { return &i.Event }),
+	texts("responseType", func(i *Info) *[]string { return &i.ResponseTypes }),
+	text("urgency", func(i *Info) *string { return &i.Urgency }),
+	text("severity", func(i *Info) *string { return &i.Severity }),
+	text("certainty", func(i *Info) *string { return &i.Certainty }),
+	text("audience", func(i *Info) *string { return &i.Audience }),
+	named("eventCode", func(i *Info) *[]NamedValue { return &i.EventCodes }),
+	text("effective", func(i *Info) *string { return &i.Effective }),
+	text("onset", func(i *Info) *string { return &i.Onset }),
+	text("expires", func(i *Info) *string { return &i.Expires }),
+	text("senderName", func(i *Info) *string { return &i.SenderName }),
+	text("headline", func(i *Info) *string { return &i.Headline }),
+	text("description", func(i *Info) *string { return &i.Description }),
+	text("instruction", func(i *Info) *string { return &i.Instruction }),
+	text("web", func(i *Info) *string { return &i.Web }),
+	text("contact", func(i *Info) *string { return &i.Contact }),
+	named("parameter", func(i *Info) *[]NamedValue { return &i.Parameters }),
+	{name: "resource", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, path string) {
+		r := Resource{Meta: Meta{Pos: n.Pos}}
+		decodeChildren(p, &r, n, path, resourceFields, &r.Meta)
+		in.Resources = append(in.Resources, r)
+	}},
+	{name: "area", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, path string) {
+		ar := Area{Meta: Meta{Pos: n.Pos}}
+		decodeChildren(p, &ar, n, path, areaFields, &ar.Meta)
+		in.Areas = append(in.Areas, ar)
+	}},
+}
+
+var resourceFields = []field[Resource]{
+	text("resourceDesc", func(r *Resource) *string { return &r.ResourceDesc }),
+	text("mimeType", func(r *Resource) *string { return &r.MimeType }),
+	text("size", func(r *Resource) *string { return &r.Size }),
+	text("uri", func(r *Resource) *string { return &r.URI }),
+	text("derefUri", func(r *Resource) *string { return &r.DerefURI }),
+	text("digest", func(r *Resource) *string { return &r.Digest }),
+}
+
+var areaFields = []field[Area]{
+	text("areaDesc", func(a *Area) *string { return &a.AreaDesc }),
+	texts("polygon", func(a *Area) *[]string { return &a.Polygons }),
+	texts("circle", func(a *Area) *[]string { return &a.Circles }),
+	named("geocode", func(a *Area) *[]NamedValue { return &a.Geocodes }),
+	text("altitude", func(a *Area) *string { return &a.Altitude }),
+	text("ceiling", func(a *Area) *string { return &a.Ceiling }),
+}

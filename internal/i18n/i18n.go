@@ -1,0 +1,143 @@
+// Package i18n holds the catalogues of every user-facing string, in English, Urdu, Russian and
+// Chinese, and chooses a language for a request. A key missing from any catalogue fails the tests,
+// so no page can show a raw key or fall back silently.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+//go:embed catalog/*.json
+var catalogFiles embed.FS
+
+// Lang is a supported interface language.
+type Lang string
+
+// The supported languages. English is the fallback.
+const (
+	English Lang = "en"
+	Urdu    Lang = "ur"
+	Russian Lang = "ru"
+	Chinese Lang = "zh"
+)
+
+// Langs lists the supported languages in the order the switch shows them.
+var Langs = []Lang{English, Urdu, Russian, Chinese}
+
+// Parse returns the supported language s names, and whether it is one.
+func Parse(s string) (Lang, bool) {
+	for _, l := range Langs {
+		if string(l) == s {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// Dir is the writing direction: "rtl" for Urdu, "ltr" otherwise.
+func (l Lang) Dir() string {
+	if l == Urdu {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// Catalog maps each language's keys to messages.
+type Catalog struct {
+	messages map[Lang]map[string]string
+	matcher  language.Matcher
+}
+
+// Load reads the embedded catalogues.
+func Load() (*Catalog, error) {
+	c := &Catalog{messages: map[Lang]map[string]string{}}
+	tags := make([]language.Tag, len(Langs))
+	for i, l := range Langs {
+		tags[i] = language.Make(string(l))
+		b, err := fs.ReadFile(catalogFiles, "catalog/"+string(l)+".json")
+		if err != nil {
+			return nil, fmt.Errorf("i18n: catalogue %s: %w", l, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("i18n: catalogue %s: %w", l, err)
+		}
+		c.messages[l] = m
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// T returns the message for key in l, formatted with args (fmt verbs). A key missing in l falls
+// back to English; a key missing everywhere is shown in brackets so it is noticed. Tests make
+// sure neither happens.
+func (c *Catalog) T(l Lang, key string, args ...any) string {
+	msg, ok := c.messages[l][key]
+	if !ok {
+		if msg, ok = c.messages[English][key]; !ok {
+			return "[" + key + "]"
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// Has reports whether l's catalogue has key.
+func (c *Catalog) Has(l Lang, key string) bool {
+	_, ok := c.messages[l][key]
+	return ok
+}
+
+// Keys returns the keys of l's catalogue, sorted.
+func (c *Catalog) Keys(l Lang) []string {
+	keys := make([]string, 0, len(c.messages[l]))
+	for k := range c.messages[l] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Match picks the best supported language for an Accept-Language header; English when none fits.
+func (c *Catalog) Match(acceptLanguage string) Lang {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return English
+	}
+	_, idx, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return English
+	}
+	return Langs[idx]
+}
+
+// NativeName is the language's name in itself, for the language switch.
+func NativeName(l Lang) string {
+	switch l {
+	case Urdu:
+		return "اردو"
+	case Russian:
+		return "Русский"
+	case Chinese:
+		return "中文"
+	}
+	return "English"
+}
+
+// Normalize lower-cases a language code and drops a region ("zh-CN" → "zh").
+func Normalize(s string) string {
+	s = strings.ToLower(s)
+	if i := strings.IndexAny(s, "-_"); i > 0 {
+		s = s[:i]
+	}
+	return s
+}

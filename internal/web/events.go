@@ -1,0 +1,83 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/mode"
+)
+
+// events streams the node's bus events of the request's mode to a page as server-sent events,
+// limited to the organisations the caller acts in. Connections end after SSELifetime and pages
+// reconnect, so no server holds a client for ever and load spreads across servers.
+func (s *Server) events(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if s.Live == nil {
+		writeProblem(w, http.StatusServiceUnavailable, "live events are not available on this server")
+		return
+	}
+	rctl := http.NewResponseController(w)
+	ctx, cancel := context.WithTimeout(r.Context(), s.SSELifetime)
+	defer cancel()
+	client := s.Live.Subscribe(mode.From(r.Context()))
+	defer client.Close()
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprintf(w, "retry: 3000\n: connected to %s\n\n", s.Node.ID)
+	_ = rctl.Flush()
+
+	visible := map[string]bool{}
+	heartbeat := time.NewTicker(15 * time.Second)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-heartbeat.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		case e := <-client.Events():
+			if !s.eventVisible(ctx, rc.P, e.OrgID, visible) {
+				continue
+			}
+			// Events are unnamed (the kind is inside the data) so pages handle every kind,
+			// including kinds added later, with one onmessage handler.
+			if _, err := fmt.Fprintf(w, "id: %s\ndata: %s\n\n", e.ID, e.Payload); err != nil {
+				return
+			}
+		}
+		if err := rctl.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// eventVisible reports whether an event about orgID may be shown to p: node-wide events to the
+// national tier, others when the organisation is p's or below it. Answers are cached per stream.
+func (s *Server) eventVisible(ctx context.Context, p *auth.Principal, orgID string, cache map[string]bool) bool {
+	if orgID == "" {
+		return p.Org.ParentID == ""
+	}
+	if v, ok := cache[orgID]; ok {
+		return v
+	}
+	v := p.InScope(orgID)
+	// An organisation created after the stream opened is not in the scope list yet: walk up.
+	for id, depth := orgID, 0; !v && id != "" && depth < 16; depth++ {
+		o, err := s.Store.Orgs().Get(ctx, id)
+		if err != nil {
+			break
+		}
+		v = o.ID == p.Org.ID
+		id = o.ParentID
+	}
+	cache[orgID] = v
+	return v
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/i18n"
+	"github.com/taawun/taawun/internal/live"
+	"github.com/taawun/taawun/internal/node"
+	"github.com/taawun/taawun/internal/store"
+)
+
+// Pinger is a dependency /readyz checks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Options configure a Server.
+type Options struct {
+	Store   store.Store
+	Auth    *auth.Service
+	Bus     Pinger
+	Live    *live.Hub
+	Node    node.Identity
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Catalog *i18n.Catalog
+	// Registry receives the server's metrics; /metrics serves it.
+	Registry *prometheus.Registry
+	// SecureCookies marks cookies Secure (behind TLS).
+	SecureCookies bool
+	// MaxBody is the largest request body accepted; larger ones get 413.
+	MaxBody int64
+	Version string
+	// SSELifetime bounds one live-stream connection; the page reconnects after it.
+	SSELifetime time.Duration
+}
+
+// Server is the HTTP face of a node.
+type Server struct {
+	Options
+	templates map[i18n.Lang]pageSet
+	static    *staticFiles
+	routes    []route
+	handler   http.Handler
+	metrics   *httpMetrics
+}
+
+// New builds a Server.
+func New(opts Options) (*Server, error) {
+	if opts.Clock == nil {
+		opts.Clock = clock.System{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 1 << 20
+	}
+	if opts.SSELifetime <= 0 {
+		opts.SSELifetime = 30 * time.Minute
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{Options: opts}
+	var err error
+	if s.static, err = newStaticFiles(); err != nil {
+		return nil, err
+	}
+	if s.templates, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newHTTPMetrics(opts.Registry); err != nil {
+		return nil, fmt.Errorf("web: metrics: %w", err)
+	}
+	s.routes = s.routeTable()
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.method+" "+rt.pattern, s.guard(rt))
+	}
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, http.StatusNotFound, "no such route: "+r.Method+" "+r.URL.Path)
+	}))
+	s.handler = s.recoverPanics(s.instrument(s.securityHeaders(s.limitBody(mux))))
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
