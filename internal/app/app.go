@@ -73,48 +73,87 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (node.
 	return id, db, nil
 }
 
+// Node is a running node.
+type Node struct {
+	// URL is where the node's web server answers.
+	URL      string
+	Identity node.Identity
+	Store    *sqlstore.DB
+	Bus      *bus.Bus
+
+	httpSrv  *http.Server
+	cancel   context.CancelFunc
+	serveErr chan error
+	bg       chan struct{} // closed when background work has stopped
+	closers  []func()
+	log      *slog.Logger
+}
+
 // Run serves a node until ctx ends. out receives the lines meant for the operator: the URL to
 // open and a generated admin password.
 func Run(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logger) error {
-	id, db, err := OpenStore(ctx, cfg, log)
+	n, err := Start(ctx, cfg, out, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	select {
+	case err := <-n.serveErr:
+		n.Stop()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	return n.Stop()
+}
+
+// Start brings a node up and returns once it is serving.
+func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logger) (n *Node, err error) {
+	n = &Node{log: log, serveErr: make(chan error, 1), bg: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			n.close()
+		}
+	}()
+	id, db, err := OpenStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	n.Identity, n.Store = id, db
+	n.closers = append(n.closers, func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	if err := db.CheckSchema(ctx); err != nil {
-		return err
+		return nil, err
 	}
 
 	host, _ := os.Hostname()
 	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATS, DataDir: cfg.Data, Name: id.ID + "@" + host, Logger: log})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer b.Close()
+	n.Bus = b
+	n.closers = append(n.closers, b.Close)
 
 	clk := clock.System{}
 	authSvc, err := auth.NewService(db, clk, auth.DefaultHashParams)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	authSvc.SessionTTL = cfg.SessionTTL
 	if cfg.Demo {
 		if err := seedDemo(ctx, cfg, db, authSvc, out); err != nil {
-			return err
+			return nil, err
 		}
 	}
 
 	hub, err := live.Start(b.Conn, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer hub.Stop()
+	n.closers = append(n.closers, hub.Stop)
 	catalog, err := i18n.Load()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -123,56 +162,73 @@ func Run(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logge
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
-	relayDone := make(chan struct{})
-	go func() { defer close(relayDone); _ = relay.Run(ctx) }()
-	go housekeeping(ctx, db, clk, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	httpSrv := &http.Server{
+	// Background work outlives the caller's start-up context and ends with Stop.
+	bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.cancel = cancel
+	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
+	go func() {
+		defer close(n.bg)
+		done := make(chan struct{})
+		go func() { defer close(done); housekeeping(bgCtx, db, clk, log) }()
+		_ = relay.Run(bgCtx)
+		<-done
+	}()
+
+	n.httpSrv = &http.Server{
 		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext: func(net.Listener) context.Context { return ctx },
+		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return bgCtx },
 	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
 	}
-	fmt.Fprintf(out, "Taawun node %s is running: open %s://%s/\n", id.ID, scheme, displayAddr(ln.Addr()))
-	log.Info("serving", "addr", ln.Addr().String(), "node", id.ID, "db", db.Dialect(), "bus_embedded", b.Embedded(), "version", Version)
-
-	errc := make(chan error, 1)
+	n.URL = scheme + "://" + displayAddr(ln.Addr())
 	go func() {
+		var err error
 		if cfg.TLSCert != "" {
-			errc <- httpSrv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+			err = n.httpSrv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
 		} else {
-			errc <- httpSrv.Serve(ln)
+			err = n.httpSrv.Serve(ln)
+		}
+		if !errors.Is(err, http.ErrServerClosed) {
+			n.serveErr <- err
 		}
 	}()
-	select {
-	case err := <-errc:
-		cancel()
-		<-relayDone
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
+	fmt.Fprintf(out, "Taawun node %s is running: open %s/\n", id.ID, n.URL)
+	log.Info("serving", "addr", ln.Addr().String(), "node", id.ID, "db", db.Dialect(), "bus_embedded", b.Embedded(), "version", Version)
+	return n, nil
+}
+
+// Stop shuts the node down: open requests get up to 10 seconds, then the relay, bus and
+// database close.
+func (n *Node) Stop() error {
+	n.log.Info("shutting down")
+	var err error
+	if n.httpSrv != nil {
+		shutdownCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		// Live streams never end by themselves: cancelling the base context ends them.
+		n.cancel()
+		err = n.httpSrv.Shutdown(shutdownCtx)
+		<-n.bg
 	}
-	log.Info("shutting down")
-	shutdownCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
-	defer stop()
-	err = httpSrv.Shutdown(shutdownCtx)
-	<-relayDone
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
+	n.close()
 	return err
+}
+
+func (n *Node) close() {
+	for i := len(n.closers) - 1; i >= 0; i-- {
+		n.closers[i]()
+	}
+	n.closers = nil
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.

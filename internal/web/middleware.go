@@ -55,6 +55,19 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 		}
+		if !safeMethod(r.Method) && isForm(r) {
+			// Read the form here, so that a body over the limit is reported as such and not
+			// as a missing CSRF token.
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				status := http.StatusBadRequest
+				if errors.As(err, &tooBig) {
+					status = http.StatusRequestEntityTooLarge
+				}
+				s.fail(w, r, rc, rt, status, "")
+				return
+			}
+		}
 		if !safeMethod(r.Method) && !s.csrfOK(r, rc) {
 			s.fail(w, r, rc, rt, http.StatusForbidden, s.Catalog.T(rc.Lang, "error.csrf"))
 			return
@@ -113,6 +126,11 @@ func (s *Server) csrfOK(r *http.Request, rc *reqCtx) bool {
 	return rc.CSRF != "" && subtle.ConstantTimeCompare([]byte(got), []byte(rc.CSRF)) == 1
 }
 
+func isForm(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
+}
+
 func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
 
 // chooseLanguage: ?lang=, then the user's saved choice, then the cookie, then Accept-Language.
@@ -136,7 +154,7 @@ func (s *Server) chooseLanguage(r *http.Request, rc *reqCtx) i18n.Lang {
 // fail answers an error in the route's kind: problem+json for the API, a page or a redirect
 // to the login page otherwise.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, rc *reqCtx, rt route, status int, detail string) {
-	if status == http.StatusUnauthorized && rt.kind == page && r.Method == http.MethodGet {
+	if status == http.StatusUnauthorized && rt.kind == kindPage && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
@@ -146,7 +164,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rc *reqCtx, rt rou
 			detail = "log in or send an API token as Authorization: Bearer tw_…"
 		}
 	}
-	if rt.kind == page {
+	if rt.kind == kindPage {
 		s.renderError(w, r, rc, status, detail)
 		return
 	}

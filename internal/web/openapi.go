@@ -17,7 +17,7 @@ func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) {
 func (s *Server) openAPIDocument() map[string]any {
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
-		if rt.kind != api {
+		if rt.kind != kindAPI {
 			continue
 		}
 		op := map[string]any{

@@ -87,8 +87,16 @@ func (s *Server) funcs(lang i18n.Lang) template.FuncMap {
 	return template.FuncMap{
 		"t":      func(key string, args ...any) string { return s.Catalog.T(lang, key, args...) },
 		"static": s.static.url,
-		"langs":  func() []i18n.Lang { return i18n.Langs },
-		"native": i18n.NativeName,
+		// Languages travel as plain strings in templates: they come from both the catalogue's
+		// list and stored user records.
+		"langs": func() []string {
+			out := make([]string, len(i18n.Langs))
+			for i, l := range i18n.Langs {
+				out[i] = string(l)
+			}
+			return out
+		},
+		"native": func(l string) string { return i18n.NativeName(i18n.Lang(l)) },
 		"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"can":    func(p *auth.Principal, perm string) bool { return p.Can(auth.Permission(perm)) },
 	}

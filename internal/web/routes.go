@@ -20,9 +20,9 @@ const (
 type kind int
 
 const (
-	page kind = iota // HTML; unauthenticated visitors are sent to /login
-	api              // JSON; failures are problem+json
-	raw              // anything else (feeds, files, metrics)
+	kindPage kind = iota // HTML; unauthenticated visitors are sent to /login
+	kindAPI              // JSON; failures are problem+json
+	kindRaw              // anything else (feeds, files, metrics)
 )
 
 // route is one entry of the route table.
@@ -37,43 +37,43 @@ type route struct {
 	tag     string
 	// reqSchema and respSchema name components of the OpenAPI document ("" for none).
 	reqSchema, respSchema string
-	handle              func(w http.ResponseWriter, r *http.Request, rc *reqCtx)
+	handle                func(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 }
 
 // routeTable lists every route the node serves.
 func (s *Server) routeTable() []route {
 	return []route{
 		// Operations.
-		{method: "GET", pattern: "/healthz", access: public, kind: raw, handle: s.healthz},
-		{method: "GET", pattern: "/readyz", access: public, kind: raw, handle: s.readyz},
-		{method: "GET", pattern: "/metrics", access: loggedIn, perm: auth.PermViewMetrics, kind: raw, handle: s.metricsHandler},
-		{method: "GET", pattern: "/static/{path...}", access: public, kind: raw, handle: s.serveStatic},
-		{method: "GET", pattern: "/geo/{file}", access: public, kind: raw, handle: s.serveGeo},
+		{method: "GET", pattern: "/healthz", access: public, kind: kindRaw, handle: s.healthz},
+		{method: "GET", pattern: "/readyz", access: public, kind: kindRaw, handle: s.readyz},
+		{method: "GET", pattern: "/metrics", access: loggedIn, perm: auth.PermViewMetrics, kind: kindRaw, handle: s.metricsHandler},
+		{method: "GET", pattern: "/static/{path...}", access: public, kind: kindRaw, handle: s.serveStatic},
+		{method: "GET", pattern: "/geo/{file}", access: public, kind: kindRaw, handle: s.serveGeo},
 
 		// Pages.
-		{method: "GET", pattern: "/login", access: public, kind: page, handle: s.loginPage},
-		{method: "POST", pattern: "/login", access: public, kind: page, handle: s.loginSubmit},
-		{method: "POST", pattern: "/logout", access: loggedIn, perm: auth.PermViewDashboard, kind: page, handle: s.logout},
-		{method: "POST", pattern: "/lang", access: public, kind: page, handle: s.switchLanguage},
-		{method: "GET", pattern: "/{$}", access: loggedIn, perm: auth.PermViewDashboard, kind: page, handle: s.dashboardPage},
-		{method: "GET", pattern: "/map", access: loggedIn, perm: auth.PermViewDashboard, kind: page, handle: s.mapPage},
-		{method: "GET", pattern: "/orgs", access: loggedIn, perm: auth.PermViewOrgs, kind: page, handle: s.orgsPage},
-		{method: "GET", pattern: "/users", access: loggedIn, perm: auth.PermViewUsers, kind: page, handle: s.usersPage},
-		{method: "POST", pattern: "/users", access: loggedIn, perm: auth.PermManageUsers, kind: page, handle: s.usersCreate},
-		{method: "GET", pattern: "/audit", access: loggedIn, perm: auth.PermViewAudit, kind: page, handle: s.auditPage},
-		{method: "GET", pattern: "/account", access: loggedIn, perm: auth.PermOwnTokens, kind: page, handle: s.accountPage},
-		{method: "POST", pattern: "/account/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: page, handle: s.accountTokenCreate},
+		{method: "GET", pattern: "/login", access: public, kind: kindPage, handle: s.loginPage},
+		{method: "POST", pattern: "/login", access: public, kind: kindPage, handle: s.loginSubmit},
+		{method: "POST", pattern: "/logout", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.logout},
+		{method: "POST", pattern: "/lang", access: public, kind: kindPage, handle: s.switchLanguage},
+		{method: "GET", pattern: "/{$}", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.dashboardPage},
+		{method: "GET", pattern: "/map", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.mapPage},
+		{method: "GET", pattern: "/orgs", access: loggedIn, perm: auth.PermViewOrgs, kind: kindPage, handle: s.orgsPage},
+		{method: "GET", pattern: "/users", access: loggedIn, perm: auth.PermViewUsers, kind: kindPage, handle: s.usersPage},
+		{method: "POST", pattern: "/users", access: loggedIn, perm: auth.PermManageUsers, kind: kindPage, handle: s.usersCreate},
+		{method: "GET", pattern: "/audit", access: loggedIn, perm: auth.PermViewAudit, kind: kindPage, handle: s.auditPage},
+		{method: "GET", pattern: "/account", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountPage},
+		{method: "POST", pattern: "/account/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountTokenCreate},
 
 		// API.
-		{method: "GET", pattern: "/api/v1/openapi.json", access: public, kind: api, summary: "This document", tag: "meta", handle: s.openAPI},
-		{method: "GET", pattern: "/api/v1/me", access: loggedIn, perm: auth.PermViewDashboard, kind: api, summary: "The caller: user, organisation, permissions", tag: "accounts", respSchema: "Me", handle: s.apiMe},
-		{method: "GET", pattern: "/api/v1/orgs", access: loggedIn, perm: auth.PermViewOrgs, kind: api, summary: "Organisations the caller acts in", tag: "accounts", respSchema: "OrgList", handle: s.apiOrgsList},
-		{method: "POST", pattern: "/api/v1/orgs", access: loggedIn, perm: auth.PermManageOrgs, kind: api, summary: "Create an organisation below one the caller acts in", tag: "accounts", reqSchema: "OrgInput", respSchema: "Org", handle: s.apiOrgsCreate},
-		{method: "GET", pattern: "/api/v1/orgs/{id}", access: loggedIn, perm: auth.PermViewOrgs, kind: api, summary: "One organisation", tag: "accounts", respSchema: "Org", handle: s.apiOrgGet},
-		{method: "GET", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermViewUsers, kind: api, summary: "Users of the organisations the caller acts in", tag: "accounts", respSchema: "UserList", handle: s.apiUsersList},
-		{method: "POST", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermManageUsers, kind: api, summary: "Create a user", tag: "accounts", reqSchema: "UserInput", respSchema: "User", handle: s.apiUsersCreate},
-		{method: "POST", pattern: "/api/v1/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: api, summary: "Create an API token for the caller (secret shown once)", tag: "accounts", reqSchema: "TokenInput", respSchema: "TokenCreated", handle: s.apiTokensCreate},
-		{method: "GET", pattern: "/api/v1/audit", access: loggedIn, perm: auth.PermViewAudit, kind: api, summary: "Audit log entries after a sequence number", tag: "audit", respSchema: "AuditList", handle: s.apiAudit},
-		{method: "GET", pattern: "/api/v1/events", access: loggedIn, perm: auth.PermViewDashboard, kind: api, summary: "Live event stream (text/event-stream)", tag: "events", handle: s.events},
+		{method: "GET", pattern: "/api/v1/openapi.json", access: public, kind: kindAPI, summary: "This document", tag: "meta", handle: s.openAPI},
+		{method: "GET", pattern: "/api/v1/me", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "The caller: user, organisation, permissions", tag: "accounts", respSchema: "Me", handle: s.apiMe},
+		{method: "GET", pattern: "/api/v1/orgs", access: loggedIn, perm: auth.PermViewOrgs, kind: kindAPI, summary: "Organisations the caller acts in", tag: "accounts", respSchema: "OrgList", handle: s.apiOrgsList},
+		{method: "POST", pattern: "/api/v1/orgs", access: loggedIn, perm: auth.PermManageOrgs, kind: kindAPI, summary: "Create an organisation below one the caller acts in", tag: "accounts", reqSchema: "OrgInput", respSchema: "Org", handle: s.apiOrgsCreate},
+		{method: "GET", pattern: "/api/v1/orgs/{id}", access: loggedIn, perm: auth.PermViewOrgs, kind: kindAPI, summary: "One organisation", tag: "accounts", respSchema: "Org", handle: s.apiOrgGet},
+		{method: "GET", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermViewUsers, kind: kindAPI, summary: "Users of the organisations the caller acts in", tag: "accounts", respSchema: "UserList", handle: s.apiUsersList},
+		{method: "POST", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermManageUsers, kind: kindAPI, summary: "Create a user", tag: "accounts", reqSchema: "UserInput", respSchema: "User", handle: s.apiUsersCreate},
+		{method: "POST", pattern: "/api/v1/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindAPI, summary: "Create an API token for the caller (secret shown once)", tag: "accounts", reqSchema: "TokenInput", respSchema: "TokenCreated", handle: s.apiTokensCreate},
+		{method: "GET", pattern: "/api/v1/audit", access: loggedIn, perm: auth.PermViewAudit, kind: kindAPI, summary: "Audit log entries after a sequence number", tag: "audit", respSchema: "AuditList", handle: s.apiAudit},
+		{method: "GET", pattern: "/api/v1/events", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Live event stream (text/event-stream)", tag: "events", handle: s.events},
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/store/sqlstore"
+	"github.com/taawun/taawun/internal/testenv"
 )
 
 // PostgresEnv names the environment variable holding the PostgreSQL URL for tests.
@@ -42,9 +43,7 @@ func SQLiteURL(t testing.TB) string {
 // the variable is not set.
 func PostgresURL(t testing.TB) string {
 	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s to a postgres:// URL (CI does)", PostgresEnv)
-	}
+	testenv.Need(t, base != "", "PostgreSQL: set "+PostgresEnv+" to a postgres:// URL (CI does)")
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/bus"
+	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/i18n"
+	"github.com/taawun/taawun/internal/live"
+	"github.com/taawun/taawun/internal/node"
+	"github.com/taawun/taawun/internal/seed"
+	"github.com/taawun/taawun/internal/store"
+	"github.com/taawun/taawun/internal/store/sqlstore"
+	"github.com/taawun/taawun/internal/store/sqlstore/sqltest"
+)
+
+const demoPassword = "demo password for tests"
+
+// demoUsers maps each role to the seeded demo user holding it.
+var demoUsers = map[string]string{
+	auth.RoleAdmin: "admin", auth.RoleDutyOfficer: "duty.officer", auth.RoleApprover: "approver",
+	auth.RoleOperationsOfficer: "ops.punjab", auth.RolePartnerLiaison: "liaison", auth.RoleViewer: "viewer.lahore",
+}
+
+// testNode is a web server over a real SQLite store and an embedded NATS server, seeded with the
+// demo data.
+type testNode struct {
+	srv  *Server
+	http *httptest.Server
+	db   *sqlstore.DB
+	bus  *bus.Bus
+	orgs map[string]store.Org // by short name
+}
+
+type nodeOption func(*Options)
+
+func newTestNode(t *testing.T, opts ...nodeOption) *testNode {
+	t.Helper()
+	ctx := context.Background()
+	db := sqltest.Open(t, sqltest.SQLiteURL(t), "pk-ndma", clock.System{})
+	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	svc, err := auth.NewService(db, clock.System{}, auth.HashParams{MemoryKiB: 64, Time: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Demo(ctx, db, svc, demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	hub, err := live.Start(b.Conn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(hub.Stop)
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Store: db, Auth: svc, Bus: b, Live: hub, Node: node.Identity{ID: "pk-ndma"}, Catalog: cat, MaxBody: 64 << 10}
+	for _, f := range opts {
+		f(&o)
+	}
+	srv, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relayCtx, cancel := context.WithCancel(ctx)
+	relay := &bus.Relay{Store: db, JS: b.JS, Wake: db.Committed()}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = relay.Run(relayCtx) }()
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { hs.Close(); cancel(); <-done })
+	// Let the relay publish the seeding's events, so tests see only their own.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		pending, err := db.Outbox().Pending(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("outbox relay did not publish the seed events within 10s")
+		}
+	}
+	n := &testNode{srv: srv, http: hs, db: db, bus: b, orgs: map[string]store.Org{}}
+	all, _ := db.Orgs().List(ctx)
+	for _, o := range all {
+		n.orgs[o.ShortName] = o
+	}
+	return n
+}
+
+// client is a browser-like HTTP client: a cookie jar, no automatic redirects, and the CSRF
+// token of its session.
+type client struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	csrf string
+}
+
+func (n *testNode) anon(t *testing.T) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: n.http.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// login logs username in through the login form and returns its client.
+func (n *testNode) login(t *testing.T, username string) *client {
+	t.Helper()
+	c := n.anon(t)
+	c.refreshCSRF("/login")
+	resp := c.postForm("/login", url.Values{"username": {username}, "password": {demoPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: status %d", username, resp.StatusCode)
+	}
+	c.refreshCSRF("/account")
+	return c
+}
+
+// refreshCSRF reads the CSRF token from a page's forms.
+func (c *client) refreshCSRF(path string) {
+	c.t.Helper()
+	body := c.body(c.get(path))
+	m := csrfInput.FindStringSubmatch(body)
+	if m == nil {
+		c.t.Fatalf("no CSRF token on %s", path)
+	}
+	c.csrf = m[1]
+}
+
+func (c *client) do(req *http.Request) *http.Response {
+	c.t.Helper()
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	c.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func (c *client) get(path string) *http.Response {
+	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+	return c.do(req)
+}
+
+func (c *client) postForm(path string, v url.Values) *http.Response {
+	if v == nil {
+		v = url.Values{}
+	}
+	if v.Get("csrf") == "" && c.csrf != "" {
+		v.Set("csrf", c.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func (c *client) postJSON(path string, body any) *http.Response {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(csrfHeader, c.csrf)
+	return c.do(req)
+}
+
+func (c *client) body(resp *http.Response) string {
+	c.t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// problem decodes a problem+json response, failing when it is not one.
+func (c *client) problem(resp *http.Response) Problem {
+	c.t.Helper()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		c.t.Fatalf("Content-Type %q, want application/problem+json", ct)
+	}
+	var p Problem
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		c.t.Fatal(err)
+	}
+	return p
+}
