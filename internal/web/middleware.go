@@ -131,7 +131,9 @@ func isForm(r *http.Request) bool {
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
 }
 
-func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
 
 // chooseLanguage: ?lang=, then the user's saved choice, then the cookie, then Accept-Language.
 func (s *Server) chooseLanguage(r *http.Request, rc *reqCtx) i18n.Lang {
@@ -272,4 +274,3 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start))
 	})
 }
-

@@ -23,14 +23,14 @@ const layoutFile = "templates/layout.html"
 
 // pageData is what every page template receives.
 type pageData struct {
-	Lang    i18n.Lang
-	Dir     string
-	P       *auth.Principal
-	CSRF    string
-	Node    string
-	Nav     string // the active navigation entry
+	Lang     i18n.Lang
+	Dir      string
+	P        *auth.Principal
+	CSRF     string
+	Node     string
+	Nav      string // the active navigation entry
 	TitleKey string
-	Path    string
+	Path     string
 	// ErrorKey and NoticeKey are catalogue keys of a message to show, if any; Detail adds
 	// specifics that are not translated (a field value, a server message).
 	ErrorKey  string
