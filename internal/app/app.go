@@ -106,8 +106,8 @@ func Run(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logge
 }
 
 // Start brings a node up and returns once it is serving.
-func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logger) (n *Node, err error) {
-	n = &Node{log: log, serveErr: make(chan error, 1), bg: make(chan struct{})}
+func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Logger) (_ *Node, err error) {
+	n := &Node{log: log, serveErr: make(chan error, 1), bg: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			n.close()

@@ -3,13 +3,8 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +18,7 @@ import (
 	"github.com/taawun/taawun/internal/store"
 	"github.com/taawun/taawun/internal/store/sqlstore"
 	"github.com/taawun/taawun/internal/store/sqlstore/sqltest"
+	"github.com/taawun/taawun/internal/testenv"
 )
 
 const demoPassword = "demo password for tests"
@@ -105,101 +101,32 @@ func newTestNode(t *testing.T, opts ...nodeOption) *testNode {
 	return n
 }
 
-// client is a browser-like HTTP client: a cookie jar, no automatic redirects, and the CSRF
-// token of its session.
+// client adds web-specific helpers to the shared test client.
 type client struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-	csrf string
+	*testenv.Client
 }
 
 func (n *testNode) anon(t *testing.T) *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: t, base: n.http.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
+	return &client{testenv.NewClient(t, n.http.URL)}
 }
-
-var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // login logs username in through the login form and returns its client.
 func (n *testNode) login(t *testing.T, username string) *client {
 	t.Helper()
 	c := n.anon(t)
-	c.refreshCSRF("/login")
-	resp := c.postForm("/login", url.Values{"username": {username}, "password": {demoPassword}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login %s: status %d", username, resp.StatusCode)
-	}
-	c.refreshCSRF("/account")
+	c.Login(username, demoPassword)
 	return c
-}
-
-// refreshCSRF reads the CSRF token from a page's forms.
-func (c *client) refreshCSRF(path string) {
-	c.t.Helper()
-	body := c.body(c.get(path))
-	m := csrfInput.FindStringSubmatch(body)
-	if m == nil {
-		c.t.Fatalf("no CSRF token on %s", path)
-	}
-	c.csrf = m[1]
-}
-
-func (c *client) do(req *http.Request) *http.Response {
-	c.t.Helper()
-	resp, err := c.c.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
-	}
-	c.t.Cleanup(func() { resp.Body.Close() })
-	return resp
-}
-
-func (c *client) get(path string) *http.Response {
-	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
-	return c.do(req)
-}
-
-func (c *client) postForm(path string, v url.Values) *http.Response {
-	if v == nil {
-		v = url.Values{}
-	}
-	if v.Get("csrf") == "" && c.csrf != "" {
-		v.Set("csrf", c.csrf)
-	}
-	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.do(req)
-}
-
-func (c *client) postJSON(path string, body any) *http.Response {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(string(b)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(csrfHeader, c.csrf)
-	return c.do(req)
-}
-
-func (c *client) body(resp *http.Response) string {
-	c.t.Helper()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return string(b)
 }
 
 // problem decodes a problem+json response, failing when it is not one.
 func (c *client) problem(resp *http.Response) Problem {
-	c.t.Helper()
+	c.T.Helper()
 	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
-		c.t.Fatalf("Content-Type %q, want application/problem+json", ct)
+		c.T.Fatalf("Content-Type %q, want application/problem+json", ct)
 	}
 	var p Problem
 	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
-		c.t.Fatal(err)
+		c.T.Fatal(err)
 	}
 	return p
 }

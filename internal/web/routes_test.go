@@ -24,10 +24,10 @@ func (n *testNode) requestFor(t *testing.T, c *client, rt route, org string) *ht
 		// A stream never ends: the status line is all this test needs.
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		t.Cleanup(cancel)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
-		return c.do(req)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
+		return c.Do(req)
 	case rt.method == http.MethodGet:
-		return c.get(path)
+		return c.Get(path)
 	case rt.kind == kindAPI:
 		var body any
 		switch rt.pattern {
@@ -38,15 +38,15 @@ func (n *testNode) requestFor(t *testing.T, c *client, rt route, org string) *ht
 		case "/api/v1/tokens":
 			body = map[string]any{"name": "test"}
 		}
-		return c.postJSON(path, body)
+		return c.PostJSON(path, body)
 	default:
 		form := url.Values{}
 		switch rt.pattern {
 		case "/login":
 			// A fresh visitor logs in, so this client's session and CSRF token stay valid.
 			v := n.anon(t)
-			v.refreshCSRF("/login")
-			return v.postForm(path, url.Values{"username": {"viewer.lahore"}, "password": {demoPassword}})
+			v.RefreshCSRF("/login")
+			return v.PostForm(path, url.Values{"username": {"viewer.lahore"}, "password": {demoPassword}})
 		case "/lang":
 			form.Set("lang", "en")
 		case "/users":
@@ -54,7 +54,7 @@ func (n *testNode) requestFor(t *testing.T, c *client, rt route, org string) *ht
 		case "/account/tokens":
 			form.Set("name", "form token")
 		}
-		return c.postForm(path, form)
+		return c.PostForm(path, form)
 	}
 }
 
@@ -88,7 +88,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 	}
 	t.Run("visitor", func(t *testing.T) {
 		c := n.anon(t)
-		c.refreshCSRF("/login")
+		c.RefreshCSRF("/login")
 		for _, rt := range routes {
 			resp := n.requestFor(t, c, rt, n.orgs["NDMA"].ID)
 			switch {
