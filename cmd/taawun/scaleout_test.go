@@ -165,4 +165,3 @@ func startServer(t *testing.T, bin string, args []string) string {
 	}
 	return ""
 }
-

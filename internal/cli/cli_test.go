@@ -167,4 +167,3 @@ func TestAuditVerifyNamesDeletedEntry(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
