@@ -398,3 +398,36 @@ func TestLiveStreamDeliversEventsInScope(t *testing.T) {
 		t.Fatalf("viewer stream: %+v, %v (a Sindh event leaked?)", e, err)
 	}
 }
+
+func TestStaticAssetsCachedAndCompressed(t *testing.T) {
+	n := newTestNode(t)
+	c := n.anon(t)
+	req, _ := http.NewRequest(http.MethodGet, c.Base+n.srv.static.url("js/map.js"), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	req, _ = http.NewRequest(http.MethodGet, c.Base+"/geo/sco-provinces.geojson", nil)
+	req.Header.Set("If-None-Match", "")
+	resp2 := c.Do(req)
+	var fc struct {
+		Type     string `json:"type"`
+		Features []any  `json:"features"`
+	}
+	if err := json.NewDecoder(resp2.Body).Decode(&fc); err != nil || fc.Type != "FeatureCollection" || len(fc.Features) < 100 {
+		t.Fatalf("provinces: %v, %d features", err, len(fc.Features))
+	}
+	req, _ = http.NewRequest(http.MethodGet, c.Base+"/geo/sco-provinces.geojson", nil)
+	req.Header.Set("If-None-Match", resp2.Header.Get("ETag"))
+	if resp := c.Do(req); resp.StatusCode != http.StatusNotModified {
+		t.Fatalf("revalidation: %d", resp.StatusCode)
+	}
+	if resp := c.Get("/geo/..%2Fgeodata.go"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("path escape: %d", resp.StatusCode)
+	}
+}

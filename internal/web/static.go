@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -8,7 +10,9 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/taawun/taawun/internal/geodata"
 )
@@ -21,6 +25,9 @@ var staticEmbed embed.FS
 type staticFiles struct {
 	fsys   fs.FS
 	hashes map[string]string
+	// gzipped caches compressed copies of text assets: the provinces GeoJSON shrinks from
+	// about 2.8 MB to under 0.9 MB, which matters to a district office on a weak link.
+	gzipped sync.Map // name → []byte
 }
 
 func newStaticFiles() (*staticFiles, error) {
@@ -66,7 +73,7 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		writeProblem(w, http.StatusNotFound, "no such asset: "+p)
 		return
 	}
-	serveBytes(w, r, p, h, b)
+	s.static.serveBytes(w, r, p, h, b)
 }
 
 // serveGeo serves the embedded Natural Earth GeoJSON for maps.
@@ -79,10 +86,12 @@ func (s *Server) serveGeo(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 	}
 	sum := sha256.Sum256(b)
 	w.Header().Set("Content-Type", "application/geo+json")
-	serveBytes(w, r, name, hex.EncodeToString(sum[:6]), b)
+	s.static.serveBytes(w, r, name, hex.EncodeToString(sum[:6]), b)
 }
 
-func serveBytes(w http.ResponseWriter, r *http.Request, name, hash string, b []byte) {
+// serveBytes answers with b, cacheable by its hash, gzipped when the client accepts it and the
+// content is text.
+func (sf *staticFiles) serveBytes(w http.ResponseWriter, r *http.Request, name, hash string, b []byte) {
 	if w.Header().Get("Content-Type") == "" {
 		ct := mime.TypeByExtension(path.Ext(name))
 		if ct == "" {
@@ -97,9 +106,35 @@ func serveBytes(w http.ResponseWriter, r *http.Request, name, hash string, b []b
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
+	w.Header().Set("Vary", "Accept-Encoding")
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	if compressible(name) && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		b = sf.gzip(name, b)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
+}
+
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".js", ".css", ".geojson", ".json", ".svg", ".html", ".txt":
+		return true
+	}
+	return false
+}
+
+func (sf *staticFiles) gzip(name string, b []byte) []byte {
+	if z, ok := sf.gzipped.Load(name); ok {
+		return z.([]byte)
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	sf.gzipped.Store(name, buf.Bytes())
+	return buf.Bytes()
 }
