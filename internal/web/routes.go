@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/readyz", access: public, kind: kindRaw, handle: s.readyz},
 		{method: "GET", pattern: "/metrics", access: loggedIn, perm: auth.PermViewMetrics, kind: kindRaw, handle: s.metricsHandler},
 		{method: "GET", pattern: "/static/{path...}", access: public, kind: kindRaw, handle: s.serveStatic},
+		{method: "GET", pattern: "/favicon.ico", access: public, kind: kindRaw, handle: s.favicon},
 		{method: "GET", pattern: "/geo/{file}", access: public, kind: kindRaw, handle: s.serveGeo},
 
 		// Pages.

@@ -138,3 +138,15 @@ func (sf *staticFiles) gzip(name string, b []byte) []byte {
 	sf.gzipped.Store(name, buf.Bytes())
 	return buf.Bytes()
 }
+
+// favicon answers the browser's own /favicon.ico request with the SVG icon pages link to.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	const name = "img/icon.svg"
+	b, err := fs.ReadFile(s.static.fsys, name)
+	if err != nil {
+		writeProblem(w, http.StatusNotFound, "no icon")
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	s.static.serveBytes(w, r, name, s.static.hashes[name], b)
+}
