@@ -26,6 +26,7 @@ type Reader interface {
 	LoginAttempts() LoginAttempts
 	Audit() AuditLog
 	Outbox() Outbox
+	Alerts() Alerts
 }
 
 // Tx is a transaction. Changes made through it become visible together when WithTx's function

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/taawun/taawun/internal/mode"
@@ -45,7 +44,7 @@ func (s outbox) MarkPublished(ctx context.Context, ids []string, at time.Time) e
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := s.exec(ctx, `UPDATE outbox SET published_at = ? WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	_, err := s.exec(ctx, `UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(ids))+`)`, args...)
 	return s.wrap(err, "sqlstore: mark outbox events published")
 }
 

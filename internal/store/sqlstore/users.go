@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/taawun/taawun/internal/mode"
 	"github.com/taawun/taawun/internal/store"
@@ -53,7 +52,7 @@ func (s users) List(ctx context.Context, orgIDs []string) ([]store.User, error) 
 		if len(orgIDs) == 0 {
 			return nil, nil
 		}
-		query += ` AND org_id IN (?` + strings.Repeat(", ?", len(orgIDs)-1) + `)`
+		query += ` AND org_id IN (` + placeholders(len(orgIDs)) + `)`
 		for _, id := range orgIDs {
 			args = append(args, id)
 		}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"TxRollbackLeavesNothing", testRollback},
 		{"RecordChainsAuditAndQueuesEvent", testRecord},
 		{"ConcurrentRecordsKeepChain", testConcurrentRecords},
+		{"AlertsVersionsMessages", testAlerts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,114 @@
+package geodata
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Geocode schemes of the regions, as CAP <geocode> valueNames.
+const (
+	SchemeCountry  = "ISO3166-1" // alpha-2 country codes, e.g. PK
+	SchemeProvince = "ISO3166-2" // subdivision codes, e.g. PK-PB
+)
+
+// Region is a country or a province with its outline.
+type Region struct {
+	Code     string // "PK" or "PK-PB"
+	Scheme   string // SchemeCountry or SchemeProvince
+	Country  string // ISO alpha-2
+	Names    map[string]string
+	Geometry orb.MultiPolygon
+}
+
+// Name returns the region's name in lang, or English.
+func (r Region) Name(lang string) string {
+	if n := r.Names[lang]; n != "" {
+		return n
+	}
+	return r.Names["en"]
+}
+
+// regionSet indexes the countries and provinces by code.
+type regionSet struct {
+	byCode map[string]Region
+	sorted []Region
+}
+
+var regions = sync.OnceValues(loadRegions)
+
+func loadRegions() (*regionSet, error) {
+	rs := &regionSet{byCode: map[string]Region{}}
+	for _, src := range []struct {
+		load    func() (*geojson.FeatureCollection, error)
+		codeKey string
+		scheme  string
+	}{{Countries, "iso_a2", SchemeCountry}, {Provinces, "code", SchemeProvince}} {
+		fc, err := src.load()
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fc.Features {
+			code := f.Properties.MustString(src.codeKey, "")
+			r := Region{Code: code, Scheme: src.scheme, Country: f.Properties.MustString("iso_a2", ""), Names: map[string]string{}}
+			for _, l := range []string{"en", "ur", "ru", "zh"} {
+				r.Names[l] = f.Properties.MustString("name_"+l, "")
+			}
+			switch g := f.Geometry.(type) {
+			case orb.Polygon:
+				r.Geometry = orb.MultiPolygon{g}
+			case orb.MultiPolygon:
+				r.Geometry = g
+			default:
+				return nil, fmt.Errorf("geodata: region %s has a %T, not a polygon", code, f.Geometry)
+			}
+			rs.byCode[code] = r
+			rs.sorted = append(rs.sorted, r)
+		}
+	}
+	sort.Slice(rs.sorted, func(i, j int) bool { return rs.sorted[i].Code < rs.sorted[j].Code })
+	return rs, nil
+}
+
+// RegionByCode returns the country ("PK") or province ("PK-PB") with that code.
+func RegionByCode(code string) (Region, bool, error) {
+	rs, err := regions()
+	if err != nil {
+		return Region{}, false, err
+	}
+	r, ok := rs.byCode[strings.ToUpper(code)]
+	return r, ok, nil
+}
+
+// Provinces of one country, sorted by code.
+func ProvincesOf(country string) ([]Region, error) {
+	rs, err := regions()
+	if err != nil {
+		return nil, err
+	}
+	var out []Region
+	for _, r := range rs.sorted {
+		if r.Scheme == SchemeProvince && r.Country == country {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Resolver answers CAP geocode questions from the embedded regions; it implements
+// cap.GeocodeResolver.
+type Resolver struct{}
+
+// KnownGeocode reports whether value is a region code of the scheme valueName.
+func (Resolver) KnownGeocode(_ context.Context, valueName, value string) (bool, error) {
+	r, ok, err := RegionByCode(value)
+	if err != nil || !ok {
+		return false, err
+	}
+	return r.Scheme == valueName, nil
+}
