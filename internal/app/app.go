@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/bus"
 	"github.com/taawun/taawun/internal/clock"
@@ -157,9 +158,11 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	alerts := &alert.Service{Store: db, Clock: clk, Node: id.ID}
 	srv, err := web.New(web.Options{
 		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
+		PublicURL: cfg.PublicURL, Alerts: alerts,
 	})
 	if err != nil {
 		return nil, err
@@ -176,7 +179,7 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	go func() {
 		defer close(n.bg)
 		done := make(chan struct{})
-		go func() { defer close(done); housekeeping(bgCtx, db, clk, log) }()
+		go func() { defer close(done); housekeeping(bgCtx, db, alerts, clk, log) }()
 		_ = relay.Run(bgCtx)
 		<-done
 	}()
@@ -268,16 +271,28 @@ func seedDemo(ctx context.Context, cfg *config.Config, db *sqlstore.DB, svc *aut
 }
 
 // housekeeping removes expired sessions and old published events.
-func housekeeping(ctx context.Context, db *sqlstore.DB, clk clock.Clock, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+// housekeeping expires warnings every 15 seconds (an expired warning must leave the public feeds
+// promptly), and removes expired sessions and old published events every 10 minutes.
+func housekeeping(ctx context.Context, db *sqlstore.DB, alerts *alert.Service, clk clock.Clock, log *slog.Logger) {
+	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
+	var lastSweep time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		if n, err := alerts.ExpireDue(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping: expire warnings", "err", err)
+		} else if n > 0 {
+			log.Info("warnings expired", "count", n)
+		}
 		now := clk.Now()
+		if now.Sub(lastSweep) < 10*time.Minute {
+			continue
+		}
+		lastSweep = now
 		if _, err := db.Sessions().DeleteExpired(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("housekeeping: sessions", "err", err)
 		}

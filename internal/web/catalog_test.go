@@ -8,6 +8,7 @@ import (
 	"testing"
 	"text/template/parse"
 
+	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/store"
@@ -18,7 +19,20 @@ import (
 func templateKeys(t *testing.T, s *Server) map[string]bool {
 	t.Helper()
 	keys := map[string]bool{}
-	expand := map[string][]string{"role.%s": auth.Roles(), "tier.%s": {string(store.TierNational), string(store.TierProvincial), string(store.TierDistrict)}}
+	var hazards []string
+	for _, h := range alert.Hazards() {
+		hazards = append(hazards, h.Code)
+	}
+	expand := map[string][]string{
+		"role.%s":      auth.Roles(),
+		"tier.%s":      {string(store.TierNational), string(store.TierProvincial), string(store.TierDistrict)},
+		"hazard.%s":    hazards,
+		"state.%s":     {"draft", "submitted", "issued", "cancelled", "expired"},
+		"vstate.%s":    {"draft", "submitted", "approved", "rejected"},
+		"kind.%s":      {"Alert", "Update", "Cancel"},
+		"capstatus.%s": {"Actual", "Exercise", "Test", "System"},
+		"response.%s":  {"Evacuate", "Shelter", "Prepare", "Avoid", "Monitor", "Assess", "Execute", "None"},
+	}
 	var walk func(node parse.Node)
 	walk = func(node parse.Node) {
 		switch n := node.(type) {
@@ -89,7 +103,7 @@ func templateKeys(t *testing.T, s *Server) map[string]bool {
 
 // goKeys finds keys named in the package's Go code: message fields of pageData, errorKeys and
 // direct catalogue lookups.
-var goKeyPattern = regexp.MustCompile(`(?:ErrorKey|NoticeKey|TitleKey):\s*"([a-z_.]+)"|"((?:error|login|users|account)\.[a-z_]+)"|Catalog\.T\([^,]+,\s*"([a-z_.]+)"`)
+var goKeyPattern = regexp.MustCompile(`(?:ErrorKey|NoticeKey|TitleKey):\s*"([a-z_.]+)"|"((?:error|login|users|account|warning|compose|public|queue)\.[a-z_]+)"|Catalog\.T\([^,]+,\s*"([a-z_.]+)"`)
 
 func goKeys(t *testing.T) map[string]bool {
 	t.Helper()

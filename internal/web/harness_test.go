@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/bus"
 	"github.com/taawun/taawun/internal/clock"
@@ -66,7 +67,8 @@ func newTestNode(t *testing.T, opts ...nodeOption) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Store: db, Auth: svc, Bus: b, Live: hub, Node: node.Identity{ID: "pk-ndma"}, Catalog: cat, MaxBody: 64 << 10}
+	o := Options{Store: db, Auth: svc, Bus: b, Live: hub, Node: node.Identity{ID: "pk-ndma"}, Catalog: cat, MaxBody: 64 << 10,
+		Alerts: &alert.Service{Store: db, Clock: clock.System{}, Node: "pk-ndma"}}
 	for _, f := range opts {
 		f(&o)
 	}

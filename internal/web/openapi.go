@@ -118,12 +118,12 @@ func responsesFor(rt route) map[string]any {
 }
 
 var (
-	str     = map[string]any{"type": "string"}
-	strMap  = map[string]any{"type": "object", "additionalProperties": str}
-	geojson = map[string]any{"type": "object", "description": "GeoJSON geometry (RFC 7946)"}
-	tier    = map[string]any{"type": "string", "enum": []string{"national", "provincial", "district"}}
-	roles   = map[string]any{"type": "string", "enum": []string{"admin", "duty_officer", "approver", "operations_officer", "partner_liaison", "viewer"}}
-	langs   = map[string]any{"type": "string", "enum": []string{"", "en", "ur", "ru", "zh"}}
+	str      = map[string]any{"type": "string"}
+	strMap   = map[string]any{"type": "object", "additionalProperties": str}
+	geometry = map[string]any{"type": "object", "description": "GeoJSON geometry (RFC 7946)"}
+	tier     = map[string]any{"type": "string", "enum": []string{"national", "provincial", "district"}}
+	roles    = map[string]any{"type": "string", "enum": []string{"admin", "duty_officer", "approver", "operations_officer", "partner_liaison", "viewer"}}
+	langs    = map[string]any{"type": "string", "enum": []string{"", "en", "ur", "ru", "zh"}}
 )
 
 func object(required []string, props map[string]any) map[string]any {
@@ -139,12 +139,12 @@ var schemas = map[string]any{
 		"type": str, "title": str, "status": map[string]any{"type": "integer"}, "detail": str, "field": str}),
 	"Org": object([]string{"id", "origin_node", "mode", "name", "country", "tier"}, map[string]any{
 		"id": str, "origin_node": str, "mode": str, "name": str, "names": strMap, "short_name": str, "country": str,
-		"tier": tier, "parent_id": str, "jurisdiction": geojson,
+		"tier": tier, "parent_id": str, "jurisdiction": geometry,
 		"created_at": map[string]any{"type": "string", "format": "date-time"}, "updated_at": map[string]any{"type": "string", "format": "date-time"}}),
 	"OrgList": list("orgs", "Org"),
 	"OrgInput": object([]string{"name", "country", "tier", "parent_id"}, map[string]any{
 		"name": str, "names": strMap, "short_name": str, "country": map[string]any{"type": "string", "pattern": "^[A-Za-z]{2}$"},
-		"tier": tier, "parent_id": str, "jurisdiction": geojson}),
+		"tier": tier, "parent_id": str, "jurisdiction": geometry}),
 	"User": object([]string{"id", "username", "org_id", "role"}, map[string]any{
 		"id": str, "username": str, "display_name": str, "email": str, "org_id": str, "role": roles, "language": langs,
 		"disabled": map[string]any{"type": "boolean"}}),
@@ -161,6 +161,28 @@ var schemas = map[string]any{
 		"before": map[string]any{}, "after": map[string]any{}, "hash": str}),
 	"AuditList": object([]string{"entries"}, map[string]any{"entries": map[string]any{"type": "array", "items": ref("AuditEntry")},
 		"next_after": map[string]any{"type": "integer"}}),
+	"Alert": object([]string{"id", "org_id", "hazard", "cap_status", "state"}, map[string]any{
+		"id": str, "org_id": str, "hazard": str, "cap_status": map[string]any{"type": "string", "enum": []string{"Actual", "Exercise", "Test", "System"}},
+		"state":      map[string]any{"type": "string", "enum": []string{"draft", "submitted", "issued", "cancelled", "expired"}},
+		"identifier": str, "issued": map[string]any{"type": "integer"}, "expires": map[string]any{"type": "string", "format": "date-time"},
+		"headline": str, "mode": str, "updated_at": map[string]any{"type": "string", "format": "date-time"}}),
+	"AlertList": list("alerts", "Alert"),
+	"AlertText": object([]string{"headline", "description"}, map[string]any{"headline": str, "description": str, "instruction": str, "area_desc": str}),
+	"AlertArea": object([]string{"desc"}, map[string]any{"desc": str,
+		"polygons": map[string]any{"type": "array", "items": str, "description": "CAP polygons: lat,lon pairs, first = last"},
+		"circles":  map[string]any{"type": "array", "items": str, "description": "CAP circles: lat,lon radius-km"},
+		"regions":  map[string]any{"type": "array", "items": str, "description": "ISO 3166-2 province or ISO 3166-1 country codes"}}),
+	"AlertContent": object([]string{"texts", "urgency", "severity", "certainty", "expires", "areas"}, map[string]any{
+		"texts":   map[string]any{"type": "object", "description": "by language: en and ur required, ru and zh optional", "additionalProperties": ref("AlertText")},
+		"urgency": str, "severity": str, "certainty": str, "response_types": map[string]any{"type": "array", "items": str},
+		"onset": map[string]any{"type": "string", "format": "date-time"}, "expires": map[string]any{"type": "string", "format": "date-time"},
+		"areas": map[string]any{"type": "array", "items": ref("AlertArea")}, "web": str, "contact": str, "note": str}),
+	"AlertInput": object([]string{"hazard", "content"}, map[string]any{"hazard": str, "cap_status": str, "content": ref("AlertContent")}),
+	"AlertDetail": object([]string{"alert", "versions", "messages"}, map[string]any{"alert": ref("Alert"),
+		"versions": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+		"messages": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}),
+	"Reason":   object([]string{"reason"}, map[string]any{"reason": str}),
+	"Revision": object([]string{"kind"}, map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"Update", "Cancel"}}, "content": ref("AlertContent")}),
 	"Me": object([]string{"user", "org", "scope", "permissions", "node"}, map[string]any{
 		"user": ref("User"), "org": ref("Org"), "scope": map[string]any{"type": "array", "items": str},
 		"permissions": map[string]any{"type": "array", "items": str}, "node": str, "language": str}),

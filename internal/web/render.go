@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,6 +100,10 @@ func (s *Server) funcs(lang i18n.Lang) template.FuncMap {
 		"native": func(l string) string { return i18n.NativeName(i18n.Lang(l)) },
 		"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"can":    func(p *auth.Principal, perm string) bool { return p.Can(auth.Permission(perm)) },
+		"list":   func(v ...string) []string { return v },
+		"has":    slices.Contains[[]string],
+		"inc":    func(i int) int { return i + 1 },
+		"join":   strings.Join,
 	}
 }
 

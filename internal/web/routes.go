@@ -65,6 +65,27 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/account", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountPage},
 		{method: "POST", pattern: "/account/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountTokenCreate},
 
+		// Warnings: officers' pages.
+		{method: "GET", pattern: "/warnings", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.warningsPage},
+		{method: "GET", pattern: "/warnings/new", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningNewPage},
+		{method: "POST", pattern: "/warnings", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningCreate},
+		{method: "GET", pattern: "/warnings/queue", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindPage, handle: s.warningsQueuePage},
+		{method: "GET", pattern: "/warnings/{id}", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.warningPage},
+		{method: "GET", pattern: "/warnings/{id}/edit", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningEditPage},
+		{method: "POST", pattern: "/warnings/{id}/edit", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningEdit},
+		{method: "GET", pattern: "/warnings/{id}/update", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningEditPage},
+		{method: "POST", pattern: "/warnings/{id}/update", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningEdit},
+		{method: "POST", pattern: "/warnings/{id}/submit", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningAction},
+		{method: "POST", pattern: "/warnings/{id}/cancel", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindPage, handle: s.warningAction},
+		{method: "POST", pattern: "/warnings/{id}/approve", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindPage, handle: s.warningAction},
+		{method: "POST", pattern: "/warnings/{id}/reject", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindPage, handle: s.warningAction},
+
+		// Public warnings: no login.
+		{method: "GET", pattern: "/alerts", access: public, kind: kindPage, handle: s.publicAlertsPage},
+		{method: "GET", pattern: "/alerts/{ref}", access: public, kind: kindPage, handle: s.publicAlert},
+		{method: "GET", pattern: "/alerts.geojson", access: public, kind: kindRaw, handle: s.publicAlertsGeoJSON},
+		{method: "GET", pattern: "/feeds/alerts.atom", access: public, kind: kindRaw, handle: s.alertsAtom},
+
 		// API.
 		{method: "GET", pattern: "/api/v1/openapi.json", access: public, kind: kindAPI, summary: "This document", tag: "meta", handle: s.openAPI},
 		{method: "GET", pattern: "/api/v1/me", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "The caller: user, organisation, permissions", tag: "accounts", respSchema: "Me", handle: s.apiMe},
@@ -75,6 +96,16 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermManageUsers, kind: kindAPI, summary: "Create a user", tag: "accounts", reqSchema: "UserInput", respSchema: "User", handle: s.apiUsersCreate},
 		{method: "POST", pattern: "/api/v1/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindAPI, summary: "Create an API token for the caller (secret shown once)", tag: "accounts", reqSchema: "TokenInput", respSchema: "TokenCreated", handle: s.apiTokensCreate},
 		{method: "GET", pattern: "/api/v1/audit", access: loggedIn, perm: auth.PermViewAudit, kind: kindAPI, summary: "Audit log entries after a sequence number", tag: "audit", respSchema: "AuditList", handle: s.apiAudit},
+		{method: "GET", pattern: "/api/v1/hazards", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Hazard templates warnings start from", tag: "alerts", handle: s.apiHazards},
+		{method: "GET", pattern: "/api/v1/alerts", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Warnings of the organisations the caller acts in", tag: "alerts", respSchema: "AlertList", handle: s.apiAlertsList},
+		{method: "POST", pattern: "/api/v1/alerts", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindAPI, summary: "Draft a warning from a hazard template", tag: "alerts", reqSchema: "AlertInput", respSchema: "Alert", handle: s.apiAlertsCreate},
+		{method: "GET", pattern: "/api/v1/alerts/queue", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindAPI, summary: "Versions waiting for approval", tag: "alerts", handle: s.apiAlertQueue},
+		{method: "GET", pattern: "/api/v1/alerts/{id}", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "A warning with its versions and issued messages", tag: "alerts", respSchema: "AlertDetail", handle: s.apiAlertGet},
+		{method: "PUT", pattern: "/api/v1/alerts/{id}", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindAPI, summary: "Replace the content of the draft version", tag: "alerts", reqSchema: "AlertContent", respSchema: "AlertDetail", handle: s.apiAlertEdit},
+		{method: "POST", pattern: "/api/v1/alerts/{id}/submit", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindAPI, summary: "Submit the draft for approval (checked against the pk CAP profile)", tag: "alerts", respSchema: "AlertDetail", handle: s.apiAlertSubmit},
+		{method: "POST", pattern: "/api/v1/alerts/{id}/approve", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindAPI, summary: "Approve and issue the submitted version (a second officer)", tag: "alerts", respSchema: "AlertDetail", handle: s.apiAlertApprove},
+		{method: "POST", pattern: "/api/v1/alerts/{id}/reject", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindAPI, summary: "Return the submitted version with a reason", tag: "alerts", reqSchema: "Reason", respSchema: "AlertDetail", handle: s.apiAlertReject},
+		{method: "POST", pattern: "/api/v1/alerts/{id}/revise", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindAPI, summary: "Start an update or cancellation of an issued warning", tag: "alerts", reqSchema: "Revision", respSchema: "AlertDetail", handle: s.apiAlertRevise},
 		{method: "GET", pattern: "/api/v1/events", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Live event stream (text/event-stream)", tag: "events", handle: s.events},
 	}
 }

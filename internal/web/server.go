@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/i18n"
@@ -39,6 +40,10 @@ type Options struct {
 	// MaxBody is the largest request body accepted; larger ones get 413.
 	MaxBody int64
 	Version string
+	// PublicURL is where the public reaches the node; feeds use it for absolute links.
+	PublicURL string
+	// Alerts runs the warning lifecycle.
+	Alerts *alert.Service
 	// SSELifetime bounds one live-stream connection; the page reconnects after it.
 	SSELifetime time.Duration
 }
