@@ -27,6 +27,8 @@ type Reader interface {
 	Audit() AuditLog
 	Outbox() Outbox
 	Alerts() Alerts
+	Recipients() Recipients
+	Notifications() Notifications
 }
 
 // Tx is a transaction. Changes made through it become visible together when WithTx's function

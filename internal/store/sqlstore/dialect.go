@@ -20,6 +20,8 @@ type dialect interface {
 	lockAuditChain(ctx context.Context, x queryer) error
 	// lockMigrations serialises migration runs of several servers starting at once.
 	lockMigrations(ctx context.Context, x queryer) error
+	// skipLocked is appended to a SELECT that claims rows several servers compete for.
+	skipLocked() string
 	isUniqueViolation(err error) bool
 	isAppendOnlyViolation(err error) bool
 }
@@ -32,6 +34,9 @@ func (sqliteDialect) rebind(q string) string { return q }
 // SQLite has one writer and transactions begin IMMEDIATE, so the writer already holds the lock.
 func (sqliteDialect) lockAuditChain(context.Context, queryer) error { return nil }
 func (sqliteDialect) lockMigrations(context.Context, queryer) error { return nil }
+
+// SQLite has a single writer, so a claim cannot race another.
+func (sqliteDialect) skipLocked() string { return "" }
 
 func (sqliteDialect) isUniqueViolation(err error) bool {
 	var e *sqlite.Error
@@ -80,6 +85,8 @@ func (postgresDialect) lockMigrations(ctx context.Context, x queryer) error {
 	_, err := x.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLockKey))
 	return err
 }
+
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 func (postgresDialect) isUniqueViolation(err error) bool {
 	var e *pgconn.PgError

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecordChainsAuditAndQueuesEvent", testRecord},
 		{"ConcurrentRecordsKeepChain", testConcurrentRecords},
 		{"AlertsVersionsMessages", testAlerts},
+		{"RecipientsAndNotifications", testRecipientsAndNotifications},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

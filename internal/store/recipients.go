@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Channel names an outbound channel.
+type Channel string
+
+// Channels a recipient can be reached on.
+const (
+	ChannelSMS     Channel = "sms"
+	ChannelEmail   Channel = "email"
+	ChannelWebhook Channel = "webhook"
+	ChannelCBC     Channel = "cbc" // an operator's cell broadcast centre: the whole area at once
+)
+
+// Recipient is someone (or a system) warnings are sent to: a subscriber from the public page, an
+// official of a contact group, a partner system's webhook, or a mobile operator's CBC.
+type Recipient struct {
+	Meta
+	Name     string
+	Language string // preferred; English otherwise
+	Phone    string // E.164
+	Email    string
+	// WebhookURL receives CAP XML; WebhookSecret signs it (HMAC-SHA256). CBC endpoints use the
+	// same two fields.
+	WebhookURL    string
+	WebhookSecret string
+	Channels      []Channel
+	// Broadcast recipients (CBC operators, partner systems) get every warning of the node,
+	// wherever its area; others only warnings whose area holds one of their locations.
+	Broadcast bool
+	// Test recipients also receive messages of CAP status Test; others only Actual.
+	Test      bool
+	Confirmed bool
+	Locations []Location
+}
+
+// Location is a point a recipient wants warnings for.
+type Location struct {
+	Label string
+	Lat   float64
+	Lon   float64
+}
+
+// NotificationState is where one delivery stands.
+type NotificationState string
+
+// Notification states.
+const (
+	NotifyPending NotificationState = "pending"
+	NotifySent    NotificationState = "sent"
+	NotifyFailed  NotificationState = "failed"
+)
+
+// Notification is one delivery of one CAP message to one recipient on one channel. Its key is
+// unique, which is what makes planning idempotent and lets sinks drop repeats.
+type Notification struct {
+	ID          string
+	Key         string
+	MessageID   string
+	AlertID     string
+	RecipientID string
+	Channel     Channel
+	State       NotificationState
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string
+	ProviderID  string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// DeliveryCount is the number of notifications of a message by channel and state.
+type DeliveryCount struct {
+	Channel Channel
+	State   NotificationState
+	Count   int
+}
+
+// Recipients stores recipients.
+type Recipients interface {
+	Create(ctx context.Context, r *Recipient) error
+	Get(ctx context.Context, id string) (Recipient, error)
+	// All returns every confirmed recipient with its locations, for the targeting index.
+	All(ctx context.Context) ([]Recipient, error)
+	Count(ctx context.Context) (int, error)
+}
+
+// Notifications is the notification log.
+type Notifications interface {
+	// Plan inserts notifications that do not exist yet (by key) and returns how many were new.
+	Plan(ctx context.Context, ns []Notification) (int, error)
+	// Claim returns up to limit pending notifications whose next attempt is due and leases them
+	// until now+lease, so that several servers never send the same notification at once; a
+	// sender that dies leaves them to be claimed again when the lease ends.
+	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Notification, error)
+	Update(ctx context.Context, n *Notification) error
+	// Counts returns the delivery counts of one CAP message.
+	Counts(ctx context.Context, messageID string) ([]DeliveryCount, error)
+}

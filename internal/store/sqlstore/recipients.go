@@ -1,0 +1,214 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/taawun/taawun/internal/ident"
+	"github.com/taawun/taawun/internal/mode"
+	"github.com/taawun/taawun/internal/store"
+)
+
+type recipients struct{ q }
+
+func (q q) Recipients() store.Recipients          { return recipients{q} }
+func (db *DB) Recipients() store.Recipients       { return db.direct().Recipients() }
+func (q q) Notifications() store.Notifications    { return notifications{q} }
+func (db *DB) Notifications() store.Notifications { return db.direct().Notifications() }
+
+const recipientColumns = `id, origin_node, mode, name, language, phone, email, webhook_url, webhook_secret, channels, broadcast, test, confirmed, created_at, updated_at`
+
+func (s recipients) Create(ctx context.Context, r *store.Recipient) error {
+	if len(r.Channels) == 0 {
+		return fmt.Errorf("%w: recipient %q has no channel", store.ErrInvalidRecord, r.Name)
+	}
+	s.stamp(ctx, &r.Meta)
+	_, err := s.exec(ctx, `INSERT INTO recipients (`+recipientColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.OriginNode, r.Mode.String(), r.Name, r.Language, r.Phone, r.Email, r.WebhookURL, r.WebhookSecret, joinChannels(r.Channels),
+		boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt)
+	if err != nil {
+		return s.wrap(err, "sqlstore: create recipient")
+	}
+	for _, l := range r.Locations {
+		if _, err := s.exec(ctx, `INSERT INTO recipient_locations (recipient_id, label, lat, lon) VALUES (?, ?, ?, ?)`, r.ID, l.Label, l.Lat, l.Lon); err != nil {
+			return s.wrap(err, "sqlstore: recipient location")
+		}
+	}
+	return nil
+}
+
+func (s recipients) Get(ctx context.Context, id string) (store.Recipient, error) {
+	rs, err := s.list(ctx, `WHERE id = ? AND mode = ?`, id, mode.From(ctx).String())
+	if err == nil && len(rs) == 0 {
+		return store.Recipient{}, fmt.Errorf("sqlstore: recipient %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Recipient{}, err
+	}
+	return rs[0], nil
+}
+
+func (s recipients) All(ctx context.Context) ([]store.Recipient, error) {
+	return s.list(ctx, `WHERE mode = ? AND confirmed = 1`, mode.From(ctx).String())
+}
+
+func (s recipients) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM recipients WHERE mode = ?`, mode.From(ctx).String()).Scan(&n)
+	return n, s.wrap(err, "sqlstore: count recipients")
+}
+
+// list reads recipients matching where, then their locations in one more query.
+func (s recipients) list(ctx context.Context, where string, args ...any) ([]store.Recipient, error) {
+	rows, err := s.query(ctx, `SELECT `+recipientColumns+` FROM recipients `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, s.wrap(err, "sqlstore: list recipients")
+	}
+	var out []store.Recipient
+	index := map[string]int{}
+	for rows.Next() {
+		var (
+			r                          store.Recipient
+			m, channels                string
+			broadcast, test, confirmed int
+		)
+		if err := rows.Scan(&r.ID, &r.OriginNode, &m, &r.Name, &r.Language, &r.Phone, &r.Email, &r.WebhookURL, &r.WebhookSecret, &channels,
+			&broadcast, &test, &confirmed, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			rows.Close()
+			return nil, s.wrap(err, "sqlstore: list recipients")
+		}
+		r.Mode, _ = mode.Parse(m)
+		r.Channels = splitChannels(channels)
+		r.Broadcast, r.Test, r.Confirmed = broadcast != 0, test != 0, confirmed != 0
+		index[r.ID] = len(out)
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "sqlstore: list recipients")
+	}
+	locs, err := s.query(ctx, `SELECT l.recipient_id, l.label, l.lat, l.lon FROM recipient_locations l JOIN recipients r ON r.id = l.recipient_id `+
+		strings.ReplaceAll(strings.ReplaceAll(where, "id =", "r.id ="), "mode", "r.mode"), args...)
+	if err != nil {
+		return nil, s.wrap(err, "sqlstore: recipient locations")
+	}
+	defer locs.Close()
+	for locs.Next() {
+		var (
+			id string
+			l  store.Location
+		)
+		if err := locs.Scan(&id, &l.Label, &l.Lat, &l.Lon); err != nil {
+			return nil, s.wrap(err, "sqlstore: recipient locations")
+		}
+		if i, ok := index[id]; ok {
+			out[i].Locations = append(out[i].Locations, l)
+		}
+	}
+	return out, s.wrap(locs.Err(), "sqlstore: recipient locations")
+}
+
+func joinChannels(cs []store.Channel) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = string(c)
+	}
+	return strings.Join(parts, ",")
+}
+
+func splitChannels(s string) []store.Channel {
+	var out []store.Channel
+	for _, p := range strings.Split(s, ",") {
+		if p != "" {
+			out = append(out, store.Channel(p))
+		}
+	}
+	return out
+}
+
+type notifications struct{ q }
+
+const notificationColumns = `id, key, message_id, alert_id, recipient_id, channel, state, attempts, next_attempt, last_error, provider_id, created_at, updated_at`
+
+func (s notifications) Plan(ctx context.Context, ns []store.Notification) (int, error) {
+	now := ts(s.db.clock.Now())
+	m := mode.From(ctx).String()
+	added := 0
+	for i := range ns {
+		n := &ns[i]
+		if n.ID == "" {
+			n.ID = ident.NewID()
+		}
+		if n.NextAttempt.IsZero() {
+			n.NextAttempt = now
+		}
+		n.State, n.CreatedAt, n.UpdatedAt = store.NotifyPending, now, now
+		res, err := s.exec(ctx, `INSERT INTO notifications (`+notificationColumns+`, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO NOTHING`, n.ID, n.Key, n.MessageID, n.AlertID, n.RecipientID, string(n.Channel), string(n.State), 0,
+			ts(n.NextAttempt), "", "", now, now, m)
+		if err != nil {
+			return added, s.wrap(err, "sqlstore: plan notification %s", n.Key)
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			added++
+		}
+	}
+	return added, nil
+}
+
+func (s notifications) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Notification, error) {
+	rows, err := s.write.QueryContext(ctx, s.db.dialect.rebind(`UPDATE notifications SET next_attempt = ?, updated_at = ?
+		WHERE id IN (SELECT id FROM notifications WHERE state = 'pending' AND mode = ? AND next_attempt <= ?
+		             ORDER BY next_attempt LIMIT ?`+s.db.dialect.skipLocked()+`)
+		RETURNING `+notificationColumns), ts(now.Add(lease)), ts(now), mode.From(ctx).String(), ts(now), limit)
+	if err != nil {
+		return nil, s.wrap(err, "sqlstore: claim notifications")
+	}
+	defer rows.Close()
+	var out []store.Notification
+	for rows.Next() {
+		var (
+			n              store.Notification
+			channel, state string
+		)
+		if err := rows.Scan(&n.ID, &n.Key, &n.MessageID, &n.AlertID, &n.RecipientID, &channel, &state, &n.Attempts, &n.NextAttempt,
+			&n.LastError, &n.ProviderID, &n.CreatedAt, &n.UpdatedAt); err != nil {
+			return nil, s.wrap(err, "sqlstore: claim notifications")
+		}
+		n.Channel, n.State = store.Channel(channel), store.NotificationState(state)
+		n.NextAttempt, n.CreatedAt, n.UpdatedAt = n.NextAttempt.UTC(), n.CreatedAt.UTC(), n.UpdatedAt.UTC()
+		out = append(out, n)
+	}
+	return out, s.wrap(rows.Err(), "sqlstore: claim notifications")
+}
+
+func (s notifications) Update(ctx context.Context, n *store.Notification) error {
+	n.UpdatedAt = ts(s.db.clock.Now())
+	res, err := s.exec(ctx, `UPDATE notifications SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, provider_id = ?, updated_at = ? WHERE id = ?`,
+		string(n.State), n.Attempts, ts(n.NextAttempt), n.LastError, n.ProviderID, n.UpdatedAt, n.ID)
+	return s.wrap(mustAffect(res, err), "sqlstore: update notification %s", n.ID)
+}
+
+func (s notifications) Counts(ctx context.Context, messageID string) ([]store.DeliveryCount, error) {
+	rows, err := s.query(ctx, `SELECT channel, state, COUNT(*) FROM notifications WHERE message_id = ? AND mode = ? GROUP BY channel, state ORDER BY channel, state`,
+		messageID, mode.From(ctx).String())
+	if err != nil {
+		return nil, s.wrap(err, "sqlstore: delivery counts")
+	}
+	defer rows.Close()
+	var out []store.DeliveryCount
+	for rows.Next() {
+		var (
+			c              store.DeliveryCount
+			channel, state string
+		)
+		if err := rows.Scan(&channel, &state, &c.Count); err != nil {
+			return nil, s.wrap(err, "sqlstore: delivery counts")
+		}
+		c.Channel, c.State = store.Channel(channel), store.NotificationState(state)
+		out = append(out, c)
+	}
+	return out, s.wrap(rows.Err(), "sqlstore: delivery counts")
+}

@@ -1,0 +1,79 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/store"
+)
+
+func testRecipientsAndNotifications(t *testing.T, s store.Store, clk *clock.Manual) {
+	ctx := context.Background()
+	r := store.Recipient{Name: "Amina", Language: "ur", Phone: "+923001234567", Email: "amina@example.pk", Channels: []store.Channel{store.ChannelSMS, store.ChannelEmail},
+		Confirmed: true, Locations: []store.Location{{Label: "home", Lat: 31.55, Lon: 74.34}, {Label: "work", Lat: 31.50, Lon: 74.30}}}
+	pending := store.Recipient{Name: "Unconfirmed", Channels: []store.Channel{store.ChannelEmail}, Email: "x@example.pk"}
+	for _, rec := range []*store.Recipient{&r, &pending} {
+		if err := s.Recipients().Create(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Recipients().Create(ctx, &store.Recipient{Name: "no channel"}); !errors.Is(err, store.ErrInvalidRecord) {
+		t.Fatalf("recipient without channel: %v", err)
+	}
+	all, err := s.Recipients().All(ctx)
+	if err != nil || len(all) != 1 || len(all[0].Locations) != 2 || all[0].Channels[1] != store.ChannelEmail || all[0].Language != "ur" {
+		t.Fatalf("All = %+v, %v", all, err)
+	}
+
+	// A message to notify about.
+	u := mustUser(t, s)
+	var msg store.AlertMessage
+	err = s.WithTx(ctx, func(tx store.Tx) error {
+		a := store.Alert{OrgID: u.OrgID, Hazard: "heatwave", CAPStatus: "Actual", State: store.AlertIssued, DrafterID: u.ID}
+		if err := tx.Alerts().Create(ctx, &a); err != nil {
+			return err
+		}
+		v := store.AlertVersion{AlertID: a.ID, Kind: store.KindAlert, State: store.VersionApproved, Content: []byte(`{}`), DrafterID: u.ID}
+		if err := tx.Alerts().CreateVersion(ctx, &v); err != nil {
+			return err
+		}
+		msg = store.AlertMessage{AlertID: a.ID, VersionID: v.ID, Identifier: "id-1", MsgType: "Alert", CAPStatus: "Actual", Sent: clk.Now(), Expires: clk.Now().Add(time.Hour)}
+		return tx.Alerts().AddMessage(ctx, &msg)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := []store.Notification{
+		{Key: "k1", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelSMS},
+		{Key: "k2", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelEmail},
+	}
+	if n, err := s.Notifications().Plan(ctx, plan); err != nil || n != 2 {
+		t.Fatalf("Plan = %d, %v", n, err)
+	}
+	// Planning again (a redelivered event) adds nothing.
+	if n, err := s.Notifications().Plan(ctx, []store.Notification{{Key: "k1", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelSMS}}); err != nil || n != 0 {
+		t.Fatalf("replanned: %d, %v", n, err)
+	}
+	claimed, err := s.Notifications().Claim(ctx, clk.Now(), time.Minute, 10)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("Claim = %d, %v", len(claimed), err)
+	}
+	if again, _ := s.Notifications().Claim(ctx, clk.Now(), time.Minute, 10); len(again) != 0 {
+		t.Fatalf("leased notifications claimed twice: %d", len(again))
+	}
+	claimed[0].State, claimed[0].Attempts, claimed[0].ProviderID = store.NotifySent, 1, "smsc-1"
+	if err := s.Notifications().Update(ctx, &claimed[0]); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(2 * time.Minute)
+	if expired, _ := s.Notifications().Claim(ctx, clk.Now(), time.Minute, 10); len(expired) != 1 || expired[0].ID != claimed[1].ID {
+		t.Fatalf("after the lease: %+v", expired)
+	}
+	counts, err := s.Notifications().Counts(ctx, msg.ID)
+	if err != nil || len(counts) != 2 {
+		t.Fatalf("Counts = %+v, %v", counts, err)
+	}
+}
