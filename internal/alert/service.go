@@ -43,6 +43,9 @@ type Detail struct {
 	Alert    store.Alert
 	Versions []store.AlertVersion
 	Messages []store.AlertMessage
+	// issued is the message an approval just issued; its id travels in the event, so that
+	// dissemination knows which message to deliver.
+	issued string
 }
 
 // Latest returns the newest version.
@@ -308,6 +311,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id string) (st
 		if err := tx.Alerts().AddMessage(ctx, &issued); err != nil {
 			return "", err
 		}
+		d.issued = issued.ID
 		v.State, v.ApproverID, v.DecidedAt = store.VersionApproved, p.User.ID, now
 		if err := tx.Alerts().UpdateVersion(ctx, &v); err != nil {
 			return "", err
@@ -403,8 +407,10 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, id string, perm
 		if err := tx.Alerts().Update(ctx, &d.Alert); err != nil {
 			return err
 		}
+		after := summary(d.Alert)
+		after.MessageID = d.issued
 		return tx.Record(ctx, store.Change{Actor: p.User.ID, OrgID: a.OrgID, Action: action, EntityType: "alert", EntityID: a.ID,
-			Before: before, After: summary(d.Alert)})
+			Before: before, After: after})
 	})
 }
 
@@ -424,8 +430,19 @@ type alertSummary struct {
 	Issued     int              `json:"issued"`
 	Expires    time.Time        `json:"expires,omitzero"`
 	Headline   string           `json:"headline"`
+	// MessageID is set on the events of issuing, updating and cancelling.
+	MessageID string `json:"message_id,omitempty"`
+}
+
+// IssuedEvent is the part of an alert.issued, alert.updated or alert.cancelled event's data
+// that dissemination reads.
+type IssuedEvent struct {
+	AlertID   string `json:"id"`
+	MessageID string `json:"message_id"`
+	CAPStatus string `json:"cap_status"`
 }
 
 func summary(a store.Alert) alertSummary {
-	return alertSummary{a.ID, a.OrgID, a.Hazard, a.CAPStatus, a.State, a.Identifier, a.Issued, a.Expires, a.Headline}
+	return alertSummary{ID: a.ID, OrgID: a.OrgID, Hazard: a.Hazard, CAPStatus: a.CAPStatus, State: a.State, Identifier: a.Identifier,
+		Issued: a.Issued, Expires: a.Expires, Headline: a.Headline}
 }

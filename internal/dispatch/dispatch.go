@@ -32,6 +32,12 @@ type Message struct {
 	Body    []byte
 	// ContentType of Body, e.g. "application/cap+xml".
 	ContentType string
+	// HTML is an alternative rendering of Body, for e-mail.
+	HTML []byte
+	// Secret signs the body for channels that sign (webhooks); it is never sent.
+	Secret string
+	// Language of the text, as a language tag.
+	Language string
 }
 
 // NewMessage makes a message in the mode of ctx.

@@ -1,0 +1,73 @@
+package dissem
+
+import (
+	"bytes"
+	"html/template"
+	"strings"
+
+	"github.com/taawun/taawun/internal/cap"
+)
+
+// infoFor picks the info block in the recipient's language, English otherwise.
+func infoFor(a *cap.Alert, lang string) cap.Info {
+	for _, in := range a.Infos {
+		if in.Language == lang {
+			return in
+		}
+	}
+	for _, in := range a.Infos {
+		if in.Language == "en" {
+			return in
+		}
+	}
+	return a.Infos[0]
+}
+
+// smsText is what an SMS carries: the headline and what to do, in one language.
+func smsText(in cap.Info) string {
+	parts := []string{strings.TrimSpace(in.Headline)}
+	if s := strings.TrimSpace(in.Instruction); s != "" {
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// plainText is the text part of an e-mail.
+func plainText(in cap.Info) string {
+	var b strings.Builder
+	b.WriteString(in.Headline + "\n\n")
+	if in.Event != "" {
+		b.WriteString(in.Event + "\n")
+	}
+	var areas []string
+	for _, ar := range in.Areas {
+		areas = append(areas, ar.AreaDesc)
+	}
+	if len(areas) > 0 {
+		b.WriteString(strings.Join(areas, "; ") + "\n")
+	}
+	b.WriteString("\n" + in.Description + "\n")
+	if in.Instruction != "" {
+		b.WriteString("\n" + in.Instruction + "\n")
+	}
+	b.WriteString("\n— " + in.SenderName + "\n")
+	return b.String()
+}
+
+var emailHTML = template.Must(template.New("email").Parse(`<!doctype html>
+<html lang="{{.Language}}" dir="{{if eq .Language "ur"}}rtl{{else}}ltr{{end}}"><head><meta charset="utf-8"><title>{{.Headline}}</title></head>
+<body style="font-family: 'Noto Nastaliq Urdu', 'Noto Sans', Arial, sans-serif; line-height: 1.6">
+<h1 style="color:#b3261e">{{.Headline}}</h1>
+<p><strong>{{.Event}}</strong>{{range .Areas}} · {{.AreaDesc}}{{end}}</p>
+<p>{{.Description}}</p>
+{{if .Instruction}}<p style="background:#fff4e0;padding:.5em"><strong>{{.Instruction}}</strong></p>{{end}}
+<p style="color:#5b6773">{{.SenderName}}</p>
+</body></html>
+`))
+
+// htmlText is the HTML part of an e-mail, right-to-left for Urdu.
+func htmlText(in cap.Info) ([]byte, error) {
+	var b bytes.Buffer
+	err := emailHTML.Execute(&b, in)
+	return b.Bytes(), err
+}
