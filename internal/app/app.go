@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,10 +26,14 @@ import (
 	"github.com/taawun/taawun/internal/bus"
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/config"
+	"github.com/taawun/taawun/internal/dispatch"
+	"github.com/taawun/taawun/internal/dissem"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/live"
 	"github.com/taawun/taawun/internal/node"
 	"github.com/taawun/taawun/internal/seed"
+	"github.com/taawun/taawun/internal/sms/smpp"
+	"github.com/taawun/taawun/internal/store"
 	"github.com/taawun/taawun/internal/store/sqlstore"
 	"github.com/taawun/taawun/internal/web"
 )
@@ -175,13 +180,31 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	// Background work outlives the caller's start-up context and ends with Stop.
 	bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
+	dispatcher, closeChannels, err := channels(ctx, cfg, log)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	n.closers = append(n.closers, closeChannels)
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
+	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Planner: &dissem.Planner{Store: db, Targeter: dissem.ScanTargeter{Store: db}}}
+	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log}
 	go func() {
 		defer close(n.bg)
-		done := make(chan struct{})
-		go func() { defer close(done); housekeeping(bgCtx, db, alerts, clk, log) }()
-		_ = relay.Run(bgCtx)
-		<-done
+		var wg sync.WaitGroup
+		for _, run := range []func(context.Context) error{
+			relay.Run, planner.Run, sender.Run,
+			func(ctx context.Context) error { housekeeping(ctx, db, alerts, clk, log); return nil },
+		} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := run(bgCtx); err != nil {
+					log.Error("background work stopped", "err", err)
+				}
+			}()
+		}
+		wg.Wait()
 	}()
 
 	n.httpSrv = &http.Server{
@@ -232,6 +255,37 @@ func (n *Node) close() {
 		n.closers[i]()
 	}
 	n.closers = nil
+}
+
+// channels builds the outbound dispatcher from the configured servers: webhooks and cell
+// broadcast centres always (they are addressed per recipient), e-mail and SMS when configured.
+func channels(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dispatch.Dispatcher, func(), error) {
+	d := dispatch.New()
+	closeAll := func() {}
+	add := func(ch store.Channel, c dispatch.Channel) error { return d.AddLive(string(ch), c) }
+	if err := add(store.ChannelWebhook, dissem.HTTPChannel{}); err != nil {
+		return nil, nil, err
+	}
+	if err := add(store.ChannelCBC, dissem.HTTPChannel{}); err != nil {
+		return nil, nil, err
+	}
+	if cfg.SMTPHost != "" {
+		if err := add(store.ChannelEmail, dissem.EmailChannel{Host: cfg.SMTPHost, Port: cfg.SMTPPort, From: cfg.SMTPFrom,
+			Username: cfg.SMTPUser, Password: cfg.SMTPPassword, StartTLS: cfg.SMTPStartTLS}); err != nil {
+			return nil, nil, err
+		}
+	}
+	if cfg.SMPPAddr != "" {
+		client, err := smpp.Dial(ctx, smpp.Config{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("SMSC %s: %w", cfg.SMPPAddr, err)
+		}
+		closeAll = func() { _ = client.Close() }
+		if err := add(store.ChannelSMS, dissem.SMSChannel{Client: client, From: cfg.SMSFrom}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return d, closeAll, nil
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.

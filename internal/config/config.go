@@ -37,6 +37,17 @@ type Config struct {
 	SessionTTL    time.Duration
 	LogLevel      string
 	LogFormat     string
+	// Outbound channels; a channel whose server is not configured is not offered.
+	SMTPHost     string
+	SMTPPort     int
+	SMTPFrom     string
+	SMTPUser     string
+	SMTPPassword string
+	SMTPStartTLS bool
+	SMPPAddr     string
+	SMPPSystemID string
+	SMPPPassword string
+	SMSFrom      string
 }
 
 // ErrInvalid wraps every configuration error; the message names the key and the problem.
@@ -48,8 +59,10 @@ type setting struct {
 	help   string
 	def    string
 	secret bool
-	get    func(*Config) string
-	set    func(*Config, string) error
+	// boolean flags may be given bare (--demo) as well as with a value (--demo=false).
+	boolean bool
+	get     func(*Config) string
+	set     func(*Config, string) error
 }
 
 // Env returns the environment variable of a key: TAAWUN_ and the upper-cased name.
@@ -71,7 +84,7 @@ func settings() []setting {
 		s("data", "./data", "data folder: embedded database, embedded NATS, node key", false, func(c *Config) *string { return &c.Data }),
 		s("db", "", "database: empty for embedded SQLite in the data folder, or a postgres:// URL", true, func(c *Config) *string { return &c.DB }),
 		s("nats", "", "NATS: empty for an embedded JetStream server in the data folder, or nats:// URL(s) of a cluster", false, func(c *Config) *string { return &c.NATS }),
-		{name: "demo", def: "true", help: "seed demo organisations and users into an empty database",
+		{name: "demo", def: "true", boolean: true, help: "seed demo organisations and users into an empty database",
 			get: func(c *Config) string { return strconv.FormatBool(c.Demo) },
 			set: func(c *Config, v string) (err error) { c.Demo, err = strconv.ParseBool(v); return err }},
 		s("node-id", "", "node id <country>-<name> (e.g. pk-ndma); made at first start when empty; all servers of a node share it", false, func(c *Config) *string { return &c.NodeID }),
@@ -87,6 +100,20 @@ func settings() []setting {
 			get: func(c *Config) string { return c.SessionTTL.String() },
 			set: func(c *Config, v string) (err error) { c.SessionTTL, err = time.ParseDuration(v); return err }},
 		s("log-level", "info", "debug, info, warn or error", false, func(c *Config) *string { return &c.LogLevel }),
+		s("smtp-host", "", "SMTP relay for e-mail warnings (empty: no e-mail channel)", false, func(c *Config) *string { return &c.SMTPHost }),
+		{name: "smtp-port", def: "25", help: "SMTP relay port",
+			get: func(c *Config) string { return strconv.Itoa(c.SMTPPort) },
+			set: func(c *Config, v string) (err error) { c.SMTPPort, err = strconv.Atoi(v); return err }},
+		s("smtp-from", "", "sender address of e-mail warnings", false, func(c *Config) *string { return &c.SMTPFrom }),
+		s("smtp-user", "", "SMTP user name", false, func(c *Config) *string { return &c.SMTPUser }),
+		s("smtp-password", "", "SMTP password", true, func(c *Config) *string { return &c.SMTPPassword }),
+		{name: "smtp-starttls", def: "false", boolean: true, help: "require STARTTLS to the relay",
+			get: func(c *Config) string { return strconv.FormatBool(c.SMTPStartTLS) },
+			set: func(c *Config, v string) (err error) { c.SMTPStartTLS, err = strconv.ParseBool(v); return err }},
+		s("smpp-addr", "", "operator SMSC host:port for SMS warnings (empty: no SMS channel)", false, func(c *Config) *string { return &c.SMPPAddr }),
+		s("smpp-system-id", "", "SMPP system_id", false, func(c *Config) *string { return &c.SMPPSystemID }),
+		s("smpp-password", "", "SMPP password", true, func(c *Config) *string { return &c.SMPPPassword }),
+		s("sms-from", "NDMA", "sender shown on SMS warnings", false, func(c *Config) *string { return &c.SMSFrom }),
 		s("log-format", "text", "text or json", false, func(c *Config) *string { return &c.LogFormat }),
 	}
 }
@@ -99,11 +126,10 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config,
 	flagVals := map[string]*string{}
 	for _, s := range all {
 		help := s.help + " (env " + Env(s.name) + ")"
-		if s.name == "demo" {
-			// A boolean flag so that `--demo=false` and `--demo` both work.
+		if s.boolean {
 			v := new(string)
-			fs.BoolFunc(s.name, help+" (default true)", func(x string) error { *v = x; return nil })
-			fs.Lookup(s.name).DefValue = "true"
+			fs.BoolFunc(s.name, help+" (default "+s.def+")", func(x string) error { *v = x; return nil })
+			fs.Lookup(s.name).DefValue = s.def
 			flagVals[s.name] = v
 			continue
 		}
@@ -241,6 +267,17 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		return fmt.Errorf("%w: session-ttl: %s is shorter than a minute", ErrInvalid, c.SessionTTL)
+	}
+	if c.SMTPHost != "" && !strings.Contains(c.SMTPFrom, "@") {
+		return fmt.Errorf("%w: smtp-from: %q is not an e-mail address (needed with smtp-host)", ErrInvalid, c.SMTPFrom)
+	}
+	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+		return fmt.Errorf("%w: smtp-port: %d is not a port", ErrInvalid, c.SMTPPort)
+	}
+	if c.SMPPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMPPAddr); err != nil {
+			return fmt.Errorf("%w: smpp-addr %q: %w", ErrInvalid, c.SMPPAddr, err)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

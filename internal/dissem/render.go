@@ -23,8 +23,8 @@ func infoFor(a *cap.Alert, lang string) cap.Info {
 	return a.Infos[0]
 }
 
-// smsText is what an SMS carries: the headline and what to do, in one language.
-func smsText(in cap.Info) string {
+// SMSText is what an SMS carries: the headline and what to do, in one language.
+func SMSText(in cap.Info) string {
 	parts := []string{strings.TrimSpace(in.Headline)}
 	if s := strings.TrimSpace(in.Instruction); s != "" {
 		parts = append(parts, s)

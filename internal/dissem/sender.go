@@ -178,7 +178,7 @@ func (s *Sender) build(ctx context.Context, cache *lookups, n store.Notification
 	switch n.Channel {
 	case store.ChannelSMS:
 		m := dispatch.NewMessage(ctx, r.Phone, n.Key)
-		m.Body, m.Language = []byte(smsText(in)), in.Language
+		m.Body, m.Language = []byte(SMSText(in)), in.Language
 		return m, nil
 	case store.ChannelEmail:
 		m := dispatch.NewMessage(ctx, r.Email, n.Key)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capfeed"
+	"github.com/taawun/taawun/internal/store"
 )
 
 // floodAlert is an API body for a flood warning on the Chenab near Jhang, in Punjab.
@@ -178,5 +180,46 @@ func TestWarningThroughPages(t *testing.T) {
 	}
 	if list := n.anon(t).Body(n.anon(t).Get("/alerts")); !strings.Contains(list, "Flash flood in Swat") {
 		t.Fatal("public list lacks the warning")
+	}
+}
+
+func TestComposerPreview(t *testing.T) {
+	n := newTestNode(t)
+	ctx := context.Background()
+	for _, r := range []store.Recipient{
+		{Name: "inside", Email: "a@example.pk", Confirmed: true, Channels: []store.Channel{store.ChannelEmail}, Locations: []store.Location{{Lat: 31.25, Lon: 72.35}}},
+		{Name: "outside", Email: "b@example.pk", Confirmed: true, Channels: []store.Channel{store.ChannelEmail}, Locations: []store.Location{{Lat: 24.86, Lon: 67.01}}},
+	} {
+		if err := n.db.Recipients().Create(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	duty := n.login(t, "duty.officer")
+	resp := duty.PostJSON("/api/v1/alerts/preview", floodAlert("High flood in the Chenab at Jhang"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("preview: %d %s", resp.StatusCode, duty.Body(resp))
+	}
+	type preview struct {
+		Problems   []map[string]string `json:"problems"`
+		Findings   []map[string]any    `json:"findings"`
+		Valid      bool                `json:"valid"`
+		Recipients *int                `json:"recipients"`
+		SMS        map[string]smsPlan  `json:"sms"`
+	}
+	pv := decode[preview](t, resp)
+	if pv.Recipients == nil || *pv.Recipients != 1 || !pv.Valid {
+		t.Fatalf("preview: %+v", pv)
+	}
+	if pv.SMS["en"].Encoding != "GSM-7" || pv.SMS["ur"].Encoding != "UCS-2" || pv.SMS["ur"].Segments != 1 {
+		t.Fatalf("SMS plans: %+v", pv.SMS)
+	}
+	bad := floodAlert("x")
+	delete(bad["content"].(map[string]any)["texts"].(map[string]any), "ur")
+	pv = decode[preview](t, duty.PostJSON("/api/v1/alerts/preview", bad))
+	if pv.Valid || !strings.Contains(fmt.Sprint(pv.Problems), "texts.ur.headline") {
+		t.Fatalf("preview of a draft without Urdu: %+v", pv)
+	}
+	if n, _ := n.db.Alerts().List(ctx, store.AlertFilter{}); len(n) != 0 {
+		t.Fatal("preview stored a draft")
 	}
 }

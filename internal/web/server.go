@@ -12,6 +12,7 @@ import (
 	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/dissem"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/live"
 	"github.com/taawun/taawun/internal/node"
@@ -44,6 +45,8 @@ type Options struct {
 	PublicURL string
 	// Alerts runs the warning lifecycle.
 	Alerts *alert.Service
+	// Targeter finds the recipients inside an area, for the composer's count.
+	Targeter dissem.Targeter
 	// SSELifetime bounds one live-stream connection; the page reconnects after it.
 	SSELifetime time.Duration
 }
@@ -71,6 +74,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.SSELifetime <= 0 {
 		opts.SSELifetime = 30 * time.Minute
+	}
+	if opts.Targeter == nil {
+		opts.Targeter = dissem.ScanTargeter{Store: opts.Store}
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()

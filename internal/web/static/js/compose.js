@@ -1,34 +1,67 @@
-// Live SMS preview in the warning composer: for each language, the text an SMS would carry
-// (headline and instruction), its length and the number of segments, GSM-7 (160, or 153 when
-// concatenated) or UCS-2 (70, or 67) as the carrier will count them. The server's SMS encoder
-// is authoritative; this mirrors its rules so officers see the cost while typing.
+// Live checks in the warning composer. As the officer types, the form is sent (debounced) to
+// /api/v1/alerts/preview, which answers with what would stop the draft, the pk profile's CAP
+// findings, how many recipients are inside the area, and each language's SMS with its encoding
+// (GSM-7 or UCS-2) and segment count. The server is the single authority on all of these.
 (function () {
   "use strict";
-  var basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-  var extended = "^{}\\[~]|€\f";
-  function plan(text) {
-    var gsm = true, units = 0, i, ch;
-    for (i = 0; i < text.length; i++) {
-      ch = text.charAt(i);
-      if (basic.indexOf(ch) >= 0) { units += 1; } else if (extended.indexOf(ch) >= 0) { units += 2; } else { gsm = false; break; }
+  var form = document.querySelector("form.compose");
+  if (!form || !window.fetch) { return; }
+  var panel = document.getElementById("preview");
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var langs = ["en", "ur", "ru", "zh"];
+  function val(name) { var el = form.elements[name]; return el ? el.value.trim() : ""; }
+  function lines(name) { return val(name).split("\n").map(function (s) { return s.trim(); }).filter(Boolean); }
+  function utc(name) { var v = val(name); return v ? v + ":00Z" : null; }
+  function body() {
+    var texts = {};
+    langs.forEach(function (l) {
+      var t = { headline: val("headline_" + l), description: val("description_" + l), instruction: val("instruction_" + l), area_desc: val("areadesc_" + l) };
+      if (t.headline || t.description || t.instruction) { texts[l] = t; }
+    });
+    var areas = [];
+    for (var i = 0; i < 3; i++) {
+      var sel = form.elements["area_regions_" + i];
+      var regions = sel ? Array.prototype.filter.call(sel.options, function (o) { return o.selected; }).map(function (o) { return o.value; }) : [];
+      var a = { desc: val("area_desc_" + i), polygons: lines("area_polygons_" + i), circles: lines("area_circles_" + i), regions: regions };
+      if (a.desc || a.polygons.length || a.circles.length || a.regions.length) { areas.push(a); }
     }
-    if (!gsm) { units = text.length; } // UTF-16 code units, as UCS-2 counts them
-    var single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
-    var segments = units === 0 ? 0 : (units <= single ? 1 : Math.ceil(units / multi));
-    return { encoding: gsm ? "GSM-7" : "UCS-2", units: units, segments: segments };
+    var responses = Array.prototype.filter.call(form.querySelectorAll("input[name=response]"), function (c) { return c.checked; })
+      .map(function (c) { return c.value; });
+    var content = { texts: texts, urgency: val("urgency"), severity: val("severity"), certainty: val("certainty"),
+      response_types: responses, areas: areas, web: val("web"), contact: val("contact"), note: val("note") };
+    var expires = utc("expires"), onset = utc("onset");
+    if (expires) { content.expires = expires; }
+    if (onset) { content.onset = onset; }
+    return { hazard: val("hazard") || form.getAttribute("data-hazard"), cap_status: val("cap_status") || form.getAttribute("data-status"), content: content };
   }
-  document.querySelectorAll("[data-sms-lang]").forEach(function (fs) {
-    var out = fs.querySelector("[data-sms-count]");
-    var sources = fs.querySelectorAll("[data-sms-source]");
-    function update() {
-      var parts = [];
-      sources.forEach(function (s) { if (s.value.trim() !== "") { parts.push(s.value.trim()); } });
-      var p = plan(parts.join(" "));
-      out.textContent = p.units === 0 ? "" : "SMS: " + p.units + " / " + p.encoding + " / " + p.segments;
-      out.setAttribute("data-segments", String(p.segments));
-      out.setAttribute("data-encoding", p.encoding);
-    }
-    sources.forEach(function (s) { s.addEventListener("input", update); });
-    update();
-  });
+  function li(text, cls) { var e = document.createElement("li"); e.textContent = text; if (cls) { e.className = cls; } return e; }
+  function show(p) {
+    panel.querySelector("[data-recipients]").textContent = p.recipients === undefined || p.recipients === null ? "—" : String(p.recipients);
+    panel.setAttribute("data-recipients", p.recipients === undefined || p.recipients === null ? "" : String(p.recipients));
+    var list = panel.querySelector("[data-problems]");
+    list.textContent = "";
+    (p.problems || []).forEach(function (x) { list.appendChild(li(x.field + ": " + x.message, "error")); });
+    (p.findings || []).forEach(function (x) { list.appendChild(li(x.severity + " " + x.code + ": " + x.message, x.severity)); });
+    panel.setAttribute("data-valid", p.valid ? "true" : "false");
+    langs.forEach(function (l) {
+      var out = form.querySelector("[data-sms-lang=" + l + "] [data-sms-count]");
+      var s = p.sms && p.sms[l];
+      if (!out) { return; }
+      out.textContent = s ? "SMS: " + s.units + " · " + s.encoding + " · " + s.segments : "";
+      out.setAttribute("data-segments", s ? String(s.segments) : "0");
+      out.setAttribute("data-encoding", s ? s.encoding : "");
+    });
+  }
+  var timer = null, seq = 0;
+  function check() {
+    var mine = ++seq;
+    fetch("/api/v1/alerts/preview", { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body()) })
+      .then(function (r) { return r.json(); })
+      .then(function (p) { if (mine === seq) { show(p); } })
+      .catch(function () { /* the form still works without the preview */ });
+  }
+  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 400); });
+  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(check, 100); });
+  check();
 }());
