@@ -19,6 +19,8 @@ const (
 	PermLiaise        Permission = "federation.liaise"
 	PermViewMetrics   Permission = "metrics.view"
 	PermOwnTokens     Permission = "token.own"
+	// PermManageRecipients adds and imports the people and systems warnings go to.
+	PermManageRecipients Permission = "recipient.manage"
 )
 
 // Role names. A user has exactly one role in their organisation.
@@ -39,8 +41,8 @@ var everyone = []Permission{PermViewDashboard, PermViewOrgs, PermOwnTokens}
 // drafter and approver are different people in any case.
 var roleGrants = map[string][]Permission{
 	RoleAdmin: {PermManageOrgs, PermViewUsers, PermManageUsers, PermViewAudit, PermViewMetrics,
-		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise},
-	RoleDutyOfficer:       {PermDraftAlerts, PermViewUsers},
+		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise, PermManageRecipients},
+	RoleDutyOfficer:       {PermDraftAlerts, PermViewUsers, PermManageRecipients},
 	RoleApprover:          {PermApproveAlerts, PermViewUsers, PermViewAudit},
 	RoleOperationsOfficer: {PermOperate, PermViewUsers},
 	RolePartnerLiaison:    {PermLiaise},

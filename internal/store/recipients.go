@@ -83,9 +83,13 @@ type DeliveryCount struct {
 // Recipients stores recipients.
 type Recipients interface {
 	Create(ctx context.Context, r *Recipient) error
+	// CreateBatch stores many recipients with multi-row inserts, for bulk imports.
+	CreateBatch(ctx context.Context, rs []Recipient) error
 	Get(ctx context.Context, id string) (Recipient, error)
 	// All returns every confirmed recipient with its locations, for the targeting index.
 	All(ctx context.Context) ([]Recipient, error)
+	// Recent returns the newest recipients, without locations.
+	Recent(ctx context.Context, limit int) ([]Recipient, error)
 	Count(ctx context.Context) (int, error)
 }
 

@@ -75,7 +75,7 @@ func (s *Server) apiMe(w http.ResponseWriter, _ *http.Request, rc *reqCtx) {
 var allPermissions = []auth.Permission{
 	auth.PermViewDashboard, auth.PermViewOrgs, auth.PermManageOrgs, auth.PermViewUsers, auth.PermManageUsers,
 	auth.PermViewAudit, auth.PermDraftAlerts, auth.PermApproveAlerts, auth.PermOperate, auth.PermLiaise,
-	auth.PermViewMetrics, auth.PermOwnTokens,
+	auth.PermViewMetrics, auth.PermOwnTokens, auth.PermManageRecipients,
 }
 
 func (s *Server) apiOrgsList(w http.ResponseWriter, r *http.Request, rc *reqCtx) {

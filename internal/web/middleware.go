@@ -37,7 +37,18 @@ type reqCtx struct {
 
 // guard authenticates, authorises and checks CSRF before calling the route's handler.
 func (s *Server) guard(rt route) http.Handler {
+	limit := s.MaxBody
+	if rt.maxBody > 0 {
+		limit = rt.maxBody
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Bodies over the route's limit are refused at once when their length is declared, and
+		// when read past it otherwise (handlers answer 413 on *http.MaxBytesError).
+		if r.ContentLength > limit {
+			writeProblem(w, http.StatusRequestEntityTooLarge, "request body larger than the limit of "+strconv.FormatInt(limit, 10)+" bytes")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		rc := &reqCtx{}
 		if err := s.authenticate(w, r, rc); err != nil {
 			s.Log.Error("authenticate", "err", err)
@@ -195,19 +206,6 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if s.SecureCookies {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody refuses bodies over the limit: at once when the length is declared, and when the
-// handler reads past it otherwise (handlers answer 413 on *http.MaxBytesError).
-func (s *Server) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.MaxBody {
-			writeProblem(w, http.StatusRequestEntityTooLarge, "request body larger than the limit of "+strconv.FormatInt(s.MaxBody, 10)+" bytes")
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
 		next.ServeHTTP(w, r)
 	})
 }

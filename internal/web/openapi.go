@@ -183,6 +183,9 @@ var schemas = map[string]any{
 		"messages": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}),
 	"Reason":   object([]string{"reason"}, map[string]any{"reason": str}),
 	"Revision": object([]string{"kind"}, map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"Update", "Cancel"}}, "content": ref("AlertContent")}),
+	"RecipientInput": object(nil, map[string]any{"name": str, "language": langs, "phone": map[string]any{"type": "string", "description": "E.164"},
+		"email": str, "lat": map[string]any{"type": "number"}, "lon": map[string]any{"type": "number"}, "label": str,
+		"webhook_url": str, "webhook_secret": str, "broadcast": map[string]any{"type": "boolean"}, "test": map[string]any{"type": "boolean"}}),
 	"Me": object([]string{"user", "org", "scope", "permissions", "node"}, map[string]any{
 		"user": ref("User"), "org": ref("Org"), "scope": map[string]any{"type": "array", "items": str},
 		"permissions": map[string]any{"type": "array", "items": str}, "node": str, "language": str}),

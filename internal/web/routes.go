@@ -37,7 +37,9 @@ type route struct {
 	tag     string
 	// reqSchema and respSchema name components of the OpenAPI document ("" for none).
 	reqSchema, respSchema string
-	handle                func(w http.ResponseWriter, r *http.Request, rc *reqCtx)
+	// maxBody overrides the server's body limit (bulk imports).
+	maxBody int64
+	handle  func(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 }
 
 // routeTable lists every route the node serves.
@@ -80,6 +82,8 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/warnings/{id}/approve", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindPage, handle: s.warningAction},
 		{method: "POST", pattern: "/warnings/{id}/reject", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindPage, handle: s.warningAction},
 
+		{method: "GET", pattern: "/recipients", access: loggedIn, perm: auth.PermManageRecipients, kind: kindPage, handle: s.recipientsPage},
+
 		// Public warnings: no login.
 		{method: "GET", pattern: "/alerts", access: public, kind: kindPage, handle: s.publicAlertsPage},
 		{method: "GET", pattern: "/alerts/{ref}", access: public, kind: kindPage, handle: s.publicAlert},
@@ -108,6 +112,8 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/alerts/{id}/approve", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindAPI, summary: "Approve and issue the submitted version (a second officer)", tag: "alerts", respSchema: "AlertDetail", handle: s.apiAlertApprove},
 		{method: "POST", pattern: "/api/v1/alerts/{id}/reject", access: loggedIn, perm: auth.PermApproveAlerts, kind: kindAPI, summary: "Return the submitted version with a reason", tag: "alerts", reqSchema: "Reason", respSchema: "AlertDetail", handle: s.apiAlertReject},
 		{method: "POST", pattern: "/api/v1/alerts/{id}/revise", access: loggedIn, perm: auth.PermDraftAlerts, kind: kindAPI, summary: "Start an update or cancellation of an issued warning", tag: "alerts", reqSchema: "Revision", respSchema: "AlertDetail", handle: s.apiAlertRevise},
+		{method: "POST", pattern: "/api/v1/recipients", access: loggedIn, perm: auth.PermManageRecipients, kind: kindAPI, summary: "Add a recipient (subscriber, partner webhook or CBC)", tag: "recipients", reqSchema: "RecipientInput", handle: s.apiRecipientsCreate},
+		{method: "POST", pattern: "/api/v1/recipients/import", access: loggedIn, perm: auth.PermManageRecipients, kind: kindAPI, maxBody: maxImportBody, summary: "Import recipients from CSV (text/csv; columns name, language, phone, email, lat, lon, label): all rows or none, with a per-row error report", tag: "recipients", handle: s.apiRecipientsImport},
 		{method: "GET", pattern: "/api/v1/events", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Live event stream (text/event-stream)", tag: "events", handle: s.events},
 	}
 }

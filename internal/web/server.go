@@ -100,7 +100,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "no such route: "+r.Method+" "+r.URL.Path)
 	}))
-	s.handler = s.recoverPanics(s.instrument(s.securityHeaders(s.limitBody(mux))))
+	s.handler = s.recoverPanics(s.instrument(s.securityHeaders(mux)))
 	return s, nil
 }
 

@@ -39,6 +39,74 @@ func (s recipients) Create(ctx context.Context, r *store.Recipient) error {
 	return nil
 }
 
+func (s recipients) CreateBatch(ctx context.Context, rs []store.Recipient) error {
+	const perInsert = 500
+	for start := 0; start < len(rs); start += perInsert {
+		chunk := rs[start:min(start+perInsert, len(rs))]
+		var (
+			rows, locRows []string
+			args, locArgs []any
+		)
+		for i := range chunk {
+			r := &chunk[i]
+			if len(r.Channels) == 0 {
+				return fmt.Errorf("%w: recipient %q has no channel", store.ErrInvalidRecord, r.Name)
+			}
+			s.stamp(ctx, &r.Meta)
+			rows = append(rows, "("+placeholders(15)+")")
+			args = append(args, r.ID, r.OriginNode, r.Mode.String(), r.Name, r.Language, r.Phone, r.Email, r.WebhookURL, r.WebhookSecret,
+				joinChannels(r.Channels), boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt)
+			for _, l := range r.Locations {
+				locRows = append(locRows, "(?, ?, ?, ?)")
+				locArgs = append(locArgs, r.ID, l.Label, l.Lat, l.Lon)
+			}
+		}
+		if _, err := s.exec(ctx, `INSERT INTO recipients (`+recipientColumns+`) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+			return s.wrap(err, "sqlstore: import recipients")
+		}
+		if len(locRows) > 0 {
+			if _, err := s.exec(ctx, `INSERT INTO recipient_locations (recipient_id, label, lat, lon) VALUES `+strings.Join(locRows, ", "), locArgs...); err != nil {
+				return s.wrap(err, "sqlstore: import recipient locations")
+			}
+		}
+	}
+	return nil
+}
+
+func (s recipients) Recent(ctx context.Context, limit int) ([]store.Recipient, error) {
+	rows, err := s.query(ctx, `SELECT `+recipientColumns+` FROM recipients WHERE mode = ? ORDER BY id DESC LIMIT ?`, mode.From(ctx).String(), limit)
+	if err != nil {
+		return nil, s.wrap(err, "sqlstore: recent recipients")
+	}
+	defer rows.Close()
+	var out []store.Recipient
+	for rows.Next() {
+		r, err := scanRecipient(rows)
+		if err != nil {
+			return nil, s.wrap(err, "sqlstore: recent recipients")
+		}
+		out = append(out, r)
+	}
+	return out, s.wrap(rows.Err(), "sqlstore: recent recipients")
+}
+
+func scanRecipient(sc scanner) (store.Recipient, error) {
+	var (
+		r                          store.Recipient
+		m, channels                string
+		broadcast, test, confirmed int
+	)
+	if err := sc.Scan(&r.ID, &r.OriginNode, &m, &r.Name, &r.Language, &r.Phone, &r.Email, &r.WebhookURL, &r.WebhookSecret, &channels,
+		&broadcast, &test, &confirmed, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return r, err
+	}
+	r.Mode, _ = mode.Parse(m)
+	r.Channels = splitChannels(channels)
+	r.Broadcast, r.Test, r.Confirmed = broadcast != 0, test != 0, confirmed != 0
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	return r, nil
+}
+
 func (s recipients) Get(ctx context.Context, id string) (store.Recipient, error) {
 	rs, err := s.list(ctx, `WHERE id = ? AND mode = ?`, id, mode.From(ctx).String())
 	if err == nil && len(rs) == 0 {
@@ -69,19 +137,11 @@ func (s recipients) list(ctx context.Context, where string, args ...any) ([]stor
 	var out []store.Recipient
 	index := map[string]int{}
 	for rows.Next() {
-		var (
-			r                          store.Recipient
-			m, channels                string
-			broadcast, test, confirmed int
-		)
-		if err := rows.Scan(&r.ID, &r.OriginNode, &m, &r.Name, &r.Language, &r.Phone, &r.Email, &r.WebhookURL, &r.WebhookSecret, &channels,
-			&broadcast, &test, &confirmed, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		r, err := scanRecipient(rows)
+		if err != nil {
 			rows.Close()
 			return nil, s.wrap(err, "sqlstore: list recipients")
 		}
-		r.Mode, _ = mode.Parse(m)
-		r.Channels = splitChannels(channels)
-		r.Broadcast, r.Test, r.Confirmed = broadcast != 0, test != 0, confirmed != 0
 		index[r.ID] = len(out)
 		out = append(out, r)
 	}

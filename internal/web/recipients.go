@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/taawun/taawun/internal/dissem"
+	"github.com/taawun/taawun/internal/store"
+)
+
+// maxImportBody bounds a recipients CSV upload: 10 million rows of about 60 bytes.
+const maxImportBody = 2 << 30
+
+type recipientsData struct {
+	Count  int
+	Recent []store.Recipient
+}
+
+func (s *Server) recipientsPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	n, err := s.Store.Recipients().Count(r.Context())
+	if err != nil {
+		s.internal(w, r, rc, err)
+		return
+	}
+	recent, err := s.Store.Recipients().Recent(r.Context(), 50)
+	if err != nil {
+		s.internal(w, r, rc, err)
+		return
+	}
+	s.render(w, r, rc, http.StatusOK, "recipients", pageData{TitleKey: "recipients.title", Nav: "recipients", Data: recipientsData{Count: n, Recent: recent}})
+}
+
+// apiRecipientsImport imports a CSV body (text/csv) as one transaction; see dissem.ImportCSV.
+// The upload is read as it arrives, so the browser's upload progress is the import's progress.
+func (s *Server) apiRecipientsImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		writeProblem(w, http.StatusUnsupportedMediaType, "send the file as text/csv")
+		return
+	}
+	ctx := dissem.WithActor(r.Context(), rc.P.User.ID)
+	res, err := dissem.ImportCSV(ctx, s.Store, r.Body, nil)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, dissem.ErrImportRejected):
+		writeJSONStatus(w, http.StatusUnprocessableEntity, map[string]any{
+			"type": "about:blank", "title": "Unprocessable Entity", "status": 422,
+			"detail": "nothing was imported: " + itoa(res.ErrorCount) + " of " + itoa(res.Rows) + " rows have errors", "result": res,
+		}, "application/problem+json")
+	case errors.As(err, &tooBig):
+		writeProblem(w, http.StatusRequestEntityTooLarge, "file larger than the import limit; nothing was imported")
+	case err != nil && strings.HasPrefix(err.Error(), "dissem: import:"):
+		writeProblem(w, http.StatusUnprocessableEntity, strings.TrimPrefix(err.Error(), "dissem: import: ")+"; nothing was imported")
+	case err != nil:
+		s.apiInternal(w, r, err)
+	default:
+		writeJSON(w, http.StatusOK, res)
+	}
+}
+
+type recipientInput struct {
+	Name      string  `json:"name"`
+	Language  string  `json:"language"`
+	Phone     string  `json:"phone"`
+	Email     string  `json:"email"`
+	Lat       float64 `json:"lat"`
+	Lon       float64 `json:"lon"`
+	Label     string  `json:"label"`
+	Webhook   string  `json:"webhook_url"`
+	Secret    string  `json:"webhook_secret"`
+	Broadcast bool    `json:"broadcast"`
+	Test      bool    `json:"test"`
+}
+
+func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	var in recipientInput
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	rcp := store.Recipient{Name: in.Name, Language: in.Language, Phone: in.Phone, Email: in.Email, WebhookURL: in.Webhook, WebhookSecret: in.Secret,
+		Broadcast: in.Broadcast, Test: in.Test, Confirmed: true}
+	if in.Phone != "" {
+		rcp.Channels = append(rcp.Channels, store.ChannelSMS)
+	}
+	if in.Email != "" {
+		rcp.Channels = append(rcp.Channels, store.ChannelEmail)
+	}
+	if in.Webhook != "" {
+		if !strings.HasPrefix(in.Webhook, "https://") && !strings.HasPrefix(in.Webhook, "http://") {
+			writeProblemField(w, http.StatusUnprocessableEntity, "webhook_url must be an http(s) URL", "webhook_url")
+			return
+		}
+		rcp.Channels = append(rcp.Channels, store.ChannelWebhook)
+	}
+	if !in.Broadcast {
+		if in.Lat < -90 || in.Lat > 90 || in.Lon < -180 || in.Lon > 180 || (in.Lat == 0 && in.Lon == 0) {
+			writeProblemField(w, http.StatusUnprocessableEntity, "lat and lon must give the recipient's location", "lat")
+			return
+		}
+		rcp.Locations = []store.Location{{Label: in.Label, Lat: in.Lat, Lon: in.Lon}}
+	}
+	err := s.Store.WithTx(r.Context(), func(tx store.Tx) error {
+		if err := tx.Recipients().Create(r.Context(), &rcp); err != nil {
+			return err
+		}
+		return tx.Record(r.Context(), store.Change{Actor: rc.P.User.ID, OrgID: rc.P.Org.ID, Action: "recipient.created", EntityType: "recipient",
+			EntityID: rcp.ID, After: map[string]any{"name": rcp.Name, "channels": rcp.Channels, "broadcast": rcp.Broadcast}, NoEvent: true})
+	})
+	if errors.Is(err, store.ErrInvalidRecord) {
+		writeProblemField(w, http.StatusUnprocessableEntity, "give a phone, an e-mail address or a webhook URL", "phone")
+		return
+	}
+	if err != nil {
+		s.apiInternal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": rcp.ID, "channels": rcp.Channels})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
