@@ -164,10 +164,14 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	alerts := &alert.Service{Store: db, Clock: clk, Node: id.ID}
+	targeter := &dissem.IndexTargeter{Store: db, Log: log}
+	if err := targeter.Load(ctx); err != nil {
+		return nil, fmt.Errorf("build the targeting index: %w", err)
+	}
 	srv, err := web.New(web.Options{
 		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
-		PublicURL: cfg.PublicURL, Alerts: alerts,
+		PublicURL: cfg.PublicURL, Alerts: alerts, Targeter: targeter,
 	})
 	if err != nil {
 		return nil, err
@@ -187,13 +191,14 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	}
 	n.closers = append(n.closers, closeChannels)
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
-	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Planner: &dissem.Planner{Store: db, Targeter: dissem.ScanTargeter{Store: db}}}
+	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Planner: &dissem.Planner{Store: db, Targeter: targeter}}
 	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log}
 	go func() {
 		defer close(n.bg)
 		var wg sync.WaitGroup
 		for _, run := range []func(context.Context) error{
 			relay.Run, planner.Run, sender.Run,
+			func(ctx context.Context) error { return targeter.Follow(ctx, b.Conn, id.ID) },
 			func(ctx context.Context) error { housekeeping(ctx, db, alerts, clk, log); return nil },
 		} {
 			wg.Add(1)

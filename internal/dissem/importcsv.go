@@ -114,7 +114,7 @@ func ImportCSV(ctx context.Context, s store.Store, r io.Reader, progress func(ro
 			return ErrImportRejected
 		}
 		return tx.Record(ctx, store.Change{Actor: actorOf(ctx), Action: "recipients.imported", EntityType: "recipients", EntityID: "csv",
-			After: map[string]int{"rows": res.Rows, "imported": res.Imported}, NoEvent: true})
+			After: map[string]int{"rows": res.Rows, "imported": res.Imported}})
 	})
 	if errors.Is(err, ErrImportRejected) {
 		return res, err

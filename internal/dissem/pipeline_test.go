@@ -12,6 +12,7 @@ import (
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/dispatch"
+	"github.com/taawun/taawun/internal/dissem/dissemtest"
 	"github.com/taawun/taawun/internal/seed"
 	"github.com/taawun/taawun/internal/sms/gsm"
 	"github.com/taawun/taawun/internal/sms/smpp"
@@ -28,7 +29,7 @@ type pipeline struct {
 	db      store.Store
 	alerts  *alert.Service
 	auth    *auth.Service
-	smtp    *smtpSink
+	smtp    *dissemtest.SMTPSink
 	smsc    *smpptest.Server
 	webhook *webhookSink
 }
@@ -52,7 +53,7 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 	t.Cleanup(b.Close)
 
 	p := &pipeline{db: db, auth: as, alerts: &alert.Service{Store: db, Clock: clock.System{}, Node: "pk-ndma"},
-		smtp: newSMTPSink(t), webhook: newWebhookSink(t, webhookFailures)}
+		smtp: dissemtest.NewSMTPSink(t), webhook: newWebhookSink(t, webhookFailures)}
 	p.smsc, err = smpptest.NewServer(smpptest.Config{SystemID: "taawun", Password: "secret", NoReceipts: true})
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +67,7 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 
 	d := dispatch.New()
 	for name, ch := range map[store.Channel]dispatch.Channel{
-		store.ChannelEmail:   EmailChannel{Host: "127.0.0.1", Port: p.smtp.addr.Port, From: "alerts@ndma.test"},
+		store.ChannelEmail:   EmailChannel{Host: "127.0.0.1", Port: p.smtp.Addr.Port, From: "alerts@ndma.test"},
 		store.ChannelWebhook: HTTPChannel{},
 		store.ChannelSMS:     SMSChannel{Client: smsClient, From: "NDMA"},
 	} {
@@ -190,7 +191,7 @@ func TestIssuedWarningReachesEveryChannel(t *testing.T) {
 		t.Fatalf("Urdu SMS planned as %v", plan.Encoding)
 	}
 
-	mails := p.smtp.all()
+	mails := p.smtp.All()
 	if len(mails) != 1 || mails[0].To[0] != "lahore@example.pk" {
 		t.Fatalf("mails: %+v", mails)
 	}
@@ -223,7 +224,7 @@ func TestTestMessagesOnlyReachTestRecipients(t *testing.T) {
 	)
 	m := p.issue(t, "Test", lahoreFlood())
 	p.waitDelivered(t, m, 1)
-	mails := p.smtp.all()
+	mails := p.smtp.All()
 	if len(mails) != 1 || mails[0].To[0] != rs[1].Email {
 		t.Fatalf("test message went to %+v", mails)
 	}

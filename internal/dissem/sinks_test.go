@@ -6,79 +6,12 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
 	"sync"
 	"testing"
-
-	"github.com/emersion/go-smtp"
 )
-
-// smtpSink is a real SMTP server in the test process that keeps every message it accepts.
-type smtpSink struct {
-	mu   sync.Mutex
-	msgs []sinkMail
-	addr *net.TCPAddr
-}
-
-type sinkMail struct {
-	From string
-	To   []string
-	Data []byte
-}
-
-func newSMTPSink(t *testing.T) *smtpSink {
-	t.Helper()
-	s := &smtpSink{}
-	srv := smtp.NewServer(s)
-	srv.Domain = "sink.test"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = ln.Addr().(*net.TCPAddr)
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
-
-func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{sink: s}, nil }
-
-func (s *smtpSink) all() []sinkMail {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]sinkMail(nil), s.msgs...)
-}
-
-type smtpSession struct {
-	sink *smtpSink
-	cur  sinkMail
-}
-
-func (s *smtpSession) Reset()        { s.cur = sinkMail{} }
-func (s *smtpSession) Logout() error { return nil }
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.cur.From = from
-	return nil
-}
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.cur.To = append(s.cur.To, to)
-	return nil
-}
-func (s *smtpSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.Data = b
-	s.sink.mu.Lock()
-	s.sink.msgs = append(s.sink.msgs, s.cur)
-	s.sink.mu.Unlock()
-	return nil
-}
 
 // parsedMail is the parts of a delivered e-mail the tests look at.
 type parsedMail struct {

@@ -4,20 +4,15 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
-
 	"github.com/taawun/taawun/internal/cap"
-	"github.com/taawun/taawun/internal/cap/capgeo"
 	"github.com/taawun/taawun/internal/geodata"
+	"github.com/taawun/taawun/internal/geotarget"
 	"github.com/taawun/taawun/internal/store"
 )
 
-// Area is the union of an info block's areas: polygons and circles, and regions named by
-// geocode.
+// Area is the union of an info block's areas: polygons, circles, and regions named by geocode.
 type Area struct {
-	shapes  *capgeo.Region
-	regions orb.MultiPolygon
+	shapes *geotarget.Area
 }
 
 // AreaOf returns the area of a's first info block; every info block of a message describes the
@@ -26,32 +21,46 @@ func AreaOf(a *cap.Alert) (*Area, error) {
 	if len(a.Infos) == 0 {
 		return nil, fmt.Errorf("dissem: message %s has no info block", a.Identifier)
 	}
-	in := &a.Infos[0]
-	r, err := capgeo.NewRegion(in)
-	if err != nil {
-		return nil, fmt.Errorf("dissem: area of %s: %w", a.Identifier, err)
-	}
-	area := &Area{shapes: r}
-	for _, ar := range in.Areas {
+	var shapes []geotarget.Shape
+	for _, ar := range a.Infos[0].Areas {
+		for _, s := range ar.Polygons {
+			pts, err := cap.ParsePolygon(s)
+			if err != nil {
+				return nil, fmt.Errorf("dissem: area %q: %w", ar.AreaDesc, err)
+			}
+			poly := geotarget.Polygon{Outer: make([]geotarget.Point, len(pts))}
+			for i, p := range pts {
+				poly.Outer[i] = geotarget.Point{Lat: p.Lat, Lon: p.Lon}
+			}
+			shapes = append(shapes, poly)
+		}
+		for _, s := range ar.Circles {
+			c, err := cap.ParseCircle(s)
+			if err != nil {
+				return nil, fmt.Errorf("dissem: area %q: %w", ar.AreaDesc, err)
+			}
+			shapes = append(shapes, geotarget.Circle{Center: geotarget.Point{Lat: c.Center.Lat, Lon: c.Center.Lon}, RadiusKM: c.RadiusKM})
+		}
 		for _, gc := range ar.Geocodes {
 			reg, ok, err := geodata.RegionByCode(gc.Value)
 			if err != nil {
 				return nil, err
 			}
 			if ok && reg.Scheme == gc.ValueName {
-				area.regions = append(area.regions, reg.Geometry...)
+				shapes = append(shapes, geotarget.MultiPolygon(reg.Geometry))
 			}
 		}
 	}
-	return area, nil
+	ga, err := geotarget.NewArea(shapes...)
+	if err != nil {
+		return nil, fmt.Errorf("dissem: area of %s: %w", a.Identifier, err)
+	}
+	return &Area{shapes: ga}, nil
 }
 
-// Contains reports whether the point is inside the area.
+// Contains reports whether the point is inside the area (points on its border count as inside).
 func (a *Area) Contains(lat, lon float64) bool {
-	if a.shapes.Contains(lat, lon) {
-		return true
-	}
-	return len(a.regions) > 0 && planar.MultiPolygonContains(a.regions, orb.Point{lon, lat})
+	return a.shapes.Contains(geotarget.Point{Lat: lat, Lon: lon})
 }
 
 // Targeter finds the recipients inside an area.

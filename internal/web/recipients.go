@@ -105,7 +105,7 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 			return err
 		}
 		return tx.Record(r.Context(), store.Change{Actor: rc.P.User.ID, OrgID: rc.P.Org.ID, Action: "recipient.created", EntityType: "recipient",
-			EntityID: rcp.ID, After: map[string]any{"name": rcp.Name, "channels": rcp.Channels, "broadcast": rcp.Broadcast}, NoEvent: true})
+			EntityID: rcp.ID, After: map[string]any{"name": rcp.Name, "channels": rcp.Channels, "broadcast": rcp.Broadcast}})
 	})
 	if errors.Is(err, store.ErrInvalidRecord) {
 		writeProblemField(w, http.StatusUnprocessableEntity, "give a phone, an e-mail address or a webhook URL", "phone")

@@ -1,0 +1,181 @@
+package dissem
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/taawun/taawun/internal/geotarget"
+	"github.com/taawun/taawun/internal/mode"
+	"github.com/taawun/taawun/internal/store"
+	"github.com/taawun/taawun/internal/subject"
+)
+
+// IndexTargeter answers "who is inside" from an in-memory spatial index of the live recipients'
+// locations, kept current from the bus: a new recipient is added as its event arrives, and a
+// bulk import rebuilds the index. Each server of a node keeps its own index, so nothing depends
+// on one server's memory. Exercise modes, whose recipients are few, are scanned.
+type IndexTargeter struct {
+	Store store.Store
+	Log   *slog.Logger
+
+	mu        sync.RWMutex
+	index     *geotarget.Index
+	entries   []target // by handle
+	handles   map[string]geotarget.RecipientID
+	broadcast []target
+	reload    chan struct{}
+}
+
+// target is what planning needs of a recipient, kept compact for millions of them.
+type target struct {
+	id       string
+	channels []store.Channel
+	test     bool
+}
+
+func (t target) recipient() store.Recipient {
+	return store.Recipient{Meta: store.Meta{ID: t.id}, Channels: t.channels, Test: t.test}
+}
+
+// Load builds the index from the store.
+func (t *IndexTargeter) Load(ctx context.Context) error {
+	all, err := t.Store.Recipients().All(mode.With(ctx, mode.Live))
+	if err != nil {
+		return err
+	}
+	b := geotarget.NewBuilder(len(all))
+	entries := make([]target, 0, len(all))
+	handles := make(map[string]geotarget.RecipientID, len(all))
+	var broadcast []target
+	for _, r := range all {
+		e := target{id: r.ID, channels: r.Channels, test: r.Test}
+		if r.Broadcast {
+			broadcast = append(broadcast, e)
+			continue
+		}
+		h := geotarget.RecipientID(len(entries))
+		if err := b.Add(h, points(r.Locations)...); err != nil {
+			return fmt.Errorf("dissem: index recipient %s: %w", r.ID, err)
+		}
+		entries = append(entries, e)
+		handles[r.ID] = h
+	}
+	ix, err := b.Build()
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.index, t.entries, t.handles, t.broadcast = ix, entries, handles, broadcast
+	t.mu.Unlock()
+	t.log().Info("dissem: targeting index built", "recipients", len(entries), "broadcast", len(broadcast))
+	return nil
+}
+
+func points(ls []store.Location) []geotarget.Point {
+	out := make([]geotarget.Point, len(ls))
+	for i, l := range ls {
+		out[i] = geotarget.Point{Lat: l.Lat, Lon: l.Lon}
+	}
+	return out
+}
+
+// Inside returns the recipients with a location inside area, and every broadcast recipient.
+func (t *IndexTargeter) Inside(ctx context.Context, area *Area) ([]store.Recipient, error) {
+	if !mode.From(ctx).IsLive() {
+		return ScanTargeter{Store: t.Store}.Inside(ctx, area)
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.index == nil {
+		return nil, fmt.Errorf("dissem: targeting index not loaded")
+	}
+	ids := t.index.Query(area.shapes)
+	out := make([]store.Recipient, 0, len(ids)+len(t.broadcast))
+	for _, h := range ids {
+		out = append(out, t.entries[h].recipient())
+	}
+	for _, b := range t.broadcast {
+		out = append(out, b.recipient())
+	}
+	return out, nil
+}
+
+// add puts one recipient into the index (or replaces its locations).
+func (t *IndexTargeter) add(r store.Recipient) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := target{id: r.ID, channels: r.Channels, test: r.Test}
+	if r.Broadcast {
+		t.broadcast = append(t.broadcast, e)
+		return nil
+	}
+	h, ok := t.handles[r.ID]
+	if !ok {
+		h = geotarget.RecipientID(len(t.entries))
+		t.entries = append(t.entries, e)
+		t.handles[r.ID] = h
+	}
+	t.entries[h] = e
+	return t.index.Upsert(h, points(r.Locations))
+}
+
+// Follow keeps the index current from the bus until ctx ends.
+func (t *IndexTargeter) Follow(ctx context.Context, nc *nats.Conn, node string) error {
+	t.reload = make(chan struct{}, 1)
+	sub, err := nc.Subscribe(subject.Root+"."+node+".live.>", func(m *nats.Msg) {
+		parts, err := subject.Parse(m.Subject)
+		if err != nil {
+			return
+		}
+		switch parts.Kind {
+		case "recipient.created":
+			var ev struct {
+				EntityID string `json:"entity_id"`
+			}
+			if json.Unmarshal(m.Data, &ev) != nil {
+				return
+			}
+			r, err := t.Store.Recipients().Get(mode.With(ctx, mode.Live), ev.EntityID)
+			if err == nil {
+				err = t.add(r)
+			}
+			if err != nil {
+				t.log().Warn("dissem: index a new recipient", "id", ev.EntityID, "err", err)
+			}
+		case "recipients.imported":
+			select {
+			case t.reload <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("dissem: follow recipients: %w", err)
+	}
+	defer sub.Unsubscribe()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.reload:
+			// Imports arrive in bursts; one rebuild after a short pause serves them all.
+			time.Sleep(time.Second)
+			if err := t.Load(ctx); err != nil && ctx.Err() == nil {
+				t.log().Error("dissem: rebuild targeting index", "err", err)
+			}
+		}
+	}
+}
+
+func (t *IndexTargeter) log() *slog.Logger {
+	if t.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return t.Log
+}
