@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -36,8 +37,8 @@ func TestScaleOutTwoServers(t *testing.T) {
 	_, _ = rand.Read(seed)
 	shared := []string{"--db", dbURL, "--nats", natsURL, "--node-id", "pk-ndma", "--node-key", base64.StdEncoding.EncodeToString(seed),
 		"--admin-password", "scale out password", "--addr", "127.0.0.1:0", "--log-level", "warn"}
-	first := startServer(t, bin, shared)
-	second := startServer(t, bin, shared)
+	first := startServer(t, bin, shared).url
+	second := startServer(t, bin, shared).url
 	if first == second {
 		t.Fatal("both servers report the same URL")
 	}
@@ -121,33 +122,31 @@ func buildBinary(t *testing.T) string {
 
 var runningLine = regexp.MustCompile(`is running: open (http://\S+)/`)
 
-// startServer starts `taawun serve` with its own data folder and returns its URL once it serves.
-func startServer(t *testing.T, bin string, args []string) string {
+// process is one `taawun serve` process.
+type process struct {
+	url    string
+	cmd    *exec.Cmd
+	done   chan error
+	stderr *strings.Builder
+}
+
+// startServer starts `taawun serve` with its own data folder (unless args name one) and returns
+// once it serves. When the test ends a server still running gets SIGTERM and must exit cleanly.
+func startServer(t *testing.T, bin string, args []string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--data", t.TempDir()}, args...)...)
+	if !slices.Contains(args, "--data") {
+		args = append([]string{"--data", t.TempDir()}, args...)
+	}
+	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	s := &process{cmd: cmd, done: make(chan error, 1), stderr: &strings.Builder{}}
+	cmd.Stderr = s.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server exited with %v; stderr:\n%s", err, stderr.String())
-			}
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("server did not stop within 15s of SIGTERM")
-		}
-	})
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -156,12 +155,37 @@ func startServer(t *testing.T, bin string, args []string) string {
 				found <- m[1]
 			}
 		}
+		s.done <- cmd.Wait()
 	}()
+	t.Cleanup(func() {
+		if cmd.ProcessState != nil {
+			return
+		}
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-s.done:
+			if err != nil {
+				t.Errorf("server exited with %v; stderr:\n%s", err, s.stderr.String())
+			}
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Errorf("server did not stop within 15s of SIGTERM")
+		}
+	})
 	select {
-	case u := <-found:
-		return u
+	case s.url = <-found:
+		return s
+	case err := <-s.done:
+		t.Fatalf("server exited at start: %v; stderr:\n%s", err, s.stderr.String())
 	case <-time.After(60 * time.Second):
-		t.Fatalf("server did not start within 60s; stderr:\n%s", stderr.String())
+		t.Fatalf("server did not start within 60s; stderr:\n%s", s.stderr.String())
 	}
-	return ""
+	return nil
+}
+
+// kill stops the server with SIGKILL, as a power cut would.
+func (s *process) kill(t *testing.T) {
+	t.Helper()
+	_ = s.cmd.Process.Kill()
+	<-s.done
 }

@@ -192,7 +192,7 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	n.closers = append(n.closers, closeChannels)
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
 	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Planner: &dissem.Planner{Store: db, Targeter: targeter}}
-	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log}
+	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log, Lease: cfg.DeliveryLease}
 	go func() {
 		defer close(n.bg)
 		var wg sync.WaitGroup

@@ -20,7 +20,7 @@ import (
 func TestNodeIssuesAndDelivers(t *testing.T) {
 	sink := dissemtest.NewSMTPSink(t)
 	cfg := &config.Config{Addr: "127.0.0.1:0", Data: t.TempDir(), Demo: true, AdminPassword: "node test password", MaxBody: 1 << 20,
-		SessionTTL: time.Hour, LogLevel: "error", LogFormat: "text",
+		SessionTTL: time.Hour, LogLevel: "error", LogFormat: "text", DeliveryLease: time.Minute,
 		SMTPHost: "127.0.0.1", SMTPPort: sink.Addr.Port, SMTPFrom: "warnings@ndma.test"}
 	n, err := Start(context.Background(), cfg, io.Discard, NewLogger(cfg, io.Discard))
 	if err != nil {

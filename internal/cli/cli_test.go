@@ -93,7 +93,7 @@ func seededDataDir(t *testing.T) string {
 	t.Helper()
 	data := t.TempDir()
 	cfg := &config.Config{Addr: "127.0.0.1:0", Data: data, Demo: true, AdminPassword: "cli test password", MaxBody: 1 << 20,
-		SessionTTL: time.Hour, LogLevel: "error", LogFormat: "text"}
+		SessionTTL: time.Hour, LogLevel: "error", LogFormat: "text", DeliveryLease: time.Minute}
 	n, err := app.Start(context.Background(), cfg, io.Discard, app.NewLogger(cfg, io.Discard))
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,9 @@ type Config struct {
 	SMPPSystemID string
 	SMPPPassword string
 	SMSFrom      string
+	// DeliveryLease is how long a server reserves the deliveries it is sending; after a crash
+	// they wait this long before another attempt.
+	DeliveryLease time.Duration
 }
 
 // ErrInvalid wraps every configuration error; the message names the key and the problem.
@@ -114,6 +117,9 @@ func settings() []setting {
 		s("smpp-system-id", "", "SMPP system_id", false, func(c *Config) *string { return &c.SMPPSystemID }),
 		s("smpp-password", "", "SMPP password", true, func(c *Config) *string { return &c.SMPPPassword }),
 		s("sms-from", "NDMA", "sender shown on SMS warnings", false, func(c *Config) *string { return &c.SMSFrom }),
+		{name: "delivery-lease", def: "2m", help: "how long a server reserves deliveries it is sending (resent after a crash once it lapses)",
+			get: func(c *Config) string { return c.DeliveryLease.String() },
+			set: func(c *Config, v string) (err error) { c.DeliveryLease, err = time.ParseDuration(v); return err }},
 		s("log-format", "text", "text or json", false, func(c *Config) *string { return &c.LogFormat }),
 	}
 }
@@ -267,6 +273,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		return fmt.Errorf("%w: session-ttl: %s is shorter than a minute", ErrInvalid, c.SessionTTL)
+	}
+	if c.DeliveryLease < time.Second {
+		return fmt.Errorf("%w: delivery-lease: %s is shorter than a second", ErrInvalid, c.DeliveryLease)
 	}
 	if c.SMTPHost != "" && !strings.Contains(c.SMTPFrom, "@") {
 		return fmt.Errorf("%w: smtp-from: %q is not an e-mail address (needed with smtp-host)", ErrInvalid, c.SMTPFrom)

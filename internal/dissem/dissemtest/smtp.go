@@ -4,6 +4,7 @@ package dissemtest
 
 import (
 	"io"
+	"log"
 	"net"
 	"sync"
 	"testing"
@@ -33,6 +34,8 @@ func NewSMTPSink(t testing.TB) *SMTPSink {
 	srv := smtp.NewServer(s)
 	srv.Domain = "sink.test"
 	srv.AllowInsecureAuth = true
+	// Clients killed mid-message (the crash tests do that on purpose) are not news.
+	srv.ErrorLog = log.New(io.Discard, "", 0)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
