@@ -162,4 +162,3 @@ func envInt(name string, def int) int {
 	}
 	return def
 }
-
