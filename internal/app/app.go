@@ -163,6 +163,11 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	dispatcher, closeChannels, err := channels(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	n.closers = append(n.closers, closeChannels)
 	alerts := &alert.Service{Store: db, Clock: clk, Node: id.ID}
 	targeter := &dissem.IndexTargeter{Store: db, Log: log}
 	if err := targeter.Load(ctx); err != nil {
@@ -171,7 +176,7 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	srv, err := web.New(web.Options{
 		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
-		PublicURL: cfg.PublicURL, Alerts: alerts, Targeter: targeter,
+		PublicURL: cfg.PublicURL, Alerts: alerts, Targeter: targeter, Dispatcher: dispatcher,
 	})
 	if err != nil {
 		return nil, err
@@ -184,12 +189,6 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	// Background work outlives the caller's start-up context and ends with Stop.
 	bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
-	dispatcher, closeChannels, err := channels(ctx, cfg, log)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	n.closers = append(n.closers, closeChannels)
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
 	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Planner: &dissem.Planner{Store: db, Targeter: targeter}}
 	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log, Lease: cfg.DeliveryLease}

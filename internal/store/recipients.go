@@ -36,6 +36,10 @@ type Recipient struct {
 	Test      bool
 	Confirmed bool
 	Locations []Location
+	// ConfirmHash is the hash of the code that confirms a public subscription, valid until
+	// ConfirmExpires; both are empty once confirmed.
+	ConfirmHash    string
+	ConfirmExpires time.Time
 }
 
 // Location is a point a recipient wants warnings for.
@@ -91,6 +95,8 @@ type Recipients interface {
 	// Recent returns the newest recipients, without locations.
 	Recent(ctx context.Context, limit int) ([]Recipient, error)
 	Count(ctx context.Context) (int, error)
+	// Confirm marks a subscription confirmed when codeHash matches and has not expired.
+	Confirm(ctx context.Context, id, codeHash string, now time.Time) error
 }
 
 // Notifications is the notification log.

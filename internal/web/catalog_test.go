@@ -103,7 +103,7 @@ func templateKeys(t *testing.T, s *Server) map[string]bool {
 
 // goKeys finds keys named in the package's Go code: message fields of pageData, errorKeys and
 // direct catalogue lookups.
-var goKeyPattern = regexp.MustCompile(`(?:ErrorKey|NoticeKey|TitleKey):\s*"([a-z_.]+)"|"((?:error|login|users|account|warning|compose|public|queue|recipients)\.[a-z_]+)"|Catalog\.T\([^,]+,\s*"([a-z_.]+)"`)
+var goKeyPattern = regexp.MustCompile(`(?:ErrorKey|NoticeKey|TitleKey):\s*"([a-z_.]+)"|"((?:error|login|users|account|warning|compose|public|queue|recipients|subscribe)\.[a-z_]+)"|Catalog\.T\([^,]+,\s*"([a-z_.]+)"`)
 
 func goKeys(t *testing.T) map[string]bool {
 	t.Helper()

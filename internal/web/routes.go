@@ -88,6 +88,10 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/alerts", access: public, kind: kindPage, handle: s.publicAlertsPage},
 		{method: "GET", pattern: "/alerts/{ref}", access: public, kind: kindPage, handle: s.publicAlert},
 		{method: "GET", pattern: "/alerts.geojson", access: public, kind: kindRaw, handle: s.publicAlertsGeoJSON},
+		{method: "GET", pattern: "/subscribe", access: public, kind: kindPage, handle: s.subscribePage},
+		{method: "POST", pattern: "/subscribe", access: public, kind: kindPage, handle: s.subscribeSubmit},
+		{method: "GET", pattern: "/subscribe/confirm", access: public, kind: kindPage, handle: s.subscribeConfirm},
+		{method: "POST", pattern: "/subscribe/confirm", access: public, kind: kindPage, handle: s.subscribeConfirm},
 		{method: "GET", pattern: "/feeds/alerts.atom", access: public, kind: kindRaw, handle: s.alertsAtom},
 
 		// API.

@@ -12,6 +12,7 @@ import (
 	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/dispatch"
 	"github.com/taawun/taawun/internal/dissem"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/live"
@@ -47,6 +48,8 @@ type Options struct {
 	Alerts *alert.Service
 	// Targeter finds the recipients inside an area, for the composer's count.
 	Targeter dissem.Targeter
+	// Dispatcher sends subscription codes.
+	Dispatcher *dispatch.Dispatcher
 	// SSELifetime bounds one live-stream connection; the page reconnects after it.
 	SSELifetime time.Duration
 }

@@ -25,9 +25,9 @@ func (s recipients) Create(ctx context.Context, r *store.Recipient) error {
 		return fmt.Errorf("%w: recipient %q has no channel", store.ErrInvalidRecord, r.Name)
 	}
 	s.stamp(ctx, &r.Meta)
-	_, err := s.exec(ctx, `INSERT INTO recipients (`+recipientColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, `INSERT INTO recipients (`+recipientColumns+`, confirm_hash, confirm_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.OriginNode, r.Mode.String(), r.Name, r.Language, r.Phone, r.Email, r.WebhookURL, r.WebhookSecret, joinChannels(r.Channels),
-		boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt)
+		boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt, r.ConfirmHash, nullTS(r.ConfirmExpires))
 	if err != nil {
 		return s.wrap(err, "sqlstore: create recipient")
 	}
@@ -120,6 +120,13 @@ func (s recipients) Get(ctx context.Context, id string) (store.Recipient, error)
 
 func (s recipients) All(ctx context.Context) ([]store.Recipient, error) {
 	return s.list(ctx, `WHERE mode = ? AND confirmed = 1`, mode.From(ctx).String())
+}
+
+func (s recipients) Confirm(ctx context.Context, id, codeHash string, now time.Time) error {
+	res, err := s.exec(ctx, `UPDATE recipients SET confirmed = 1, confirm_hash = '', confirm_expires = NULL, updated_at = ?
+		WHERE id = ? AND mode = ? AND confirmed = 0 AND confirm_hash = ? AND confirm_hash <> '' AND confirm_expires > ?`,
+		ts(now), id, mode.From(ctx).String(), codeHash, ts(now))
+	return s.wrap(mustAffect(res, err), "sqlstore: confirm recipient %s", id)
 }
 
 func (s recipients) Count(ctx context.Context) (int, error) {

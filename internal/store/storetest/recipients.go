@@ -77,3 +77,30 @@ func testRecipientsAndNotifications(t *testing.T, s store.Store, clk *clock.Manu
 		t.Fatalf("Counts = %+v, %v", counts, err)
 	}
 }
+
+func testSubscriptionConfirm(t *testing.T, s store.Store, clk *clock.Manual) {
+	ctx := context.Background()
+	r := store.Recipient{Name: "public", Email: "p@example.pk", Channels: []store.Channel{store.ChannelEmail},
+		Locations: []store.Location{{Lat: 31.5, Lon: 74.3}}, ConfirmHash: "h", ConfirmExpires: clk.Now().Add(time.Hour)}
+	if err := s.Recipients().Create(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.Recipients().All(ctx); len(all) != 0 {
+		t.Fatal("unconfirmed recipient targeted")
+	}
+	if err := s.Recipients().Confirm(ctx, r.ID, "wrong", clk.Now()); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("wrong code: %v", err)
+	}
+	if err := s.Recipients().Confirm(ctx, r.ID, "h", clk.Now().Add(2*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("expired code: %v", err)
+	}
+	if err := s.Recipients().Confirm(ctx, r.ID, "h", clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Recipients().Confirm(ctx, r.ID, "h", clk.Now()); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("code used twice: %v", err)
+	}
+	if all, _ := s.Recipients().All(ctx); len(all) != 1 {
+		t.Fatal("confirmed recipient not targeted")
+	}
+}

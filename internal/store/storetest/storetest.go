@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentRecordsKeepChain", testConcurrentRecords},
 		{"AlertsVersionsMessages", testAlerts},
 		{"RecipientsAndNotifications", testRecipientsAndNotifications},
+		{"SubscriptionConfirm", testSubscriptionConfirm},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

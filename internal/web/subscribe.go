@@ -1,0 +1,180 @@
+package web
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/dispatch"
+	"github.com/taawun/taawun/internal/i18n"
+	"github.com/taawun/taawun/internal/ident"
+	"github.com/taawun/taawun/internal/store"
+)
+
+// Public subscription: anyone may ask for warnings at a place, in a language, by e-mail or SMS;
+// the subscription counts once they type back the code sent to the address they gave.
+
+const (
+	confirmValidity     = 30 * time.Minute
+	subscribeWindow     = time.Hour
+	maxSubscribesPerIP  = 10
+	maxConfirmsPerIP    = 20
+	subscriptionActorID = "public"
+)
+
+var (
+	phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+type subscribeForm struct {
+	Name, Language, Channel, Address, Lat, Lon string
+	ID                                         string // set on the confirmation step
+}
+
+func (s *Server) subscribePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.render(w, r, rc, http.StatusOK, "subscribe", pageData{TitleKey: "subscribe.title", Nav: "public",
+		Data: subscribeForm{Language: string(rc.Lang), Channel: "email"}})
+}
+
+// subscribeSubmit stores an unconfirmed subscription and sends its code.
+func (s *Server) subscribeSubmit(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	f := subscribeForm{Name: strings.TrimSpace(r.PostForm.Get("name")), Language: r.PostForm.Get("language"), Channel: r.PostForm.Get("channel"),
+		Address: strings.TrimSpace(r.PostForm.Get("address")), Lat: r.PostForm.Get("lat"), Lon: r.PostForm.Get("lon")}
+	fail := func(status int, key, detail string) {
+		s.render(w, r, rc, status, "subscribe", pageData{TitleKey: "subscribe.title", Nav: "public", ErrorKey: key, Detail: detail, Data: f})
+	}
+	ctx := r.Context()
+	throttleKey := "subscribe:" + clientAddr(r)
+	if n, err := s.Store.LoginAttempts().CountSince(ctx, throttleKey, s.Clock.Now().Add(-subscribeWindow)); err != nil || n >= maxSubscribesPerIP {
+		if err != nil {
+			s.internal(w, r, rc, err)
+			return
+		}
+		fail(http.StatusTooManyRequests, "subscribe.too_many", "")
+		return
+	}
+	lat, errLat := strconv.ParseFloat(f.Lat, 64)
+	lon, errLon := strconv.ParseFloat(f.Lon, 64)
+	rcp := store.Recipient{Meta: store.Meta{ID: ident.NewID()}, Name: f.Name, Language: f.Language}
+	switch {
+	case f.Channel == "email" && emailPattern.MatchString(f.Address):
+		rcp.Email, rcp.Channels = f.Address, []store.Channel{store.ChannelEmail}
+	case f.Channel == "sms" && phonePattern.MatchString(f.Address):
+		rcp.Phone, rcp.Channels = f.Address, []store.Channel{store.ChannelSMS}
+	default:
+		fail(http.StatusUnprocessableEntity, "subscribe.bad_address", f.Address)
+		return
+	}
+	if _, ok := i18n.Parse(f.Language); !ok {
+		fail(http.StatusUnprocessableEntity, "error.invalid", "language")
+		return
+	}
+	if errLat != nil || errLon != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		fail(http.StatusUnprocessableEntity, "subscribe.bad_place", "")
+		return
+	}
+	rcp.Locations = []store.Location{{Label: "subscription", Lat: lat, Lon: lon}}
+	code, err := confirmationCode()
+	if err != nil {
+		s.internal(w, r, rc, err)
+		return
+	}
+	rcp.ConfirmHash, rcp.ConfirmExpires = confirmHash(rcp.ID, code), s.Clock.Now().Add(confirmValidity)
+	err = s.Store.WithTx(ctx, func(tx store.Tx) error {
+		if err := tx.LoginAttempts().AddFailure(ctx, throttleKey, s.Clock.Now()); err != nil {
+			return err
+		}
+		if err := tx.Recipients().Create(ctx, &rcp); err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Change{Actor: subscriptionActorID, Action: "recipient.subscribed", EntityType: "recipient", EntityID: rcp.ID,
+			After: map[string]any{"channels": rcp.Channels, "language": rcp.Language}, NoEvent: true})
+	})
+	if err != nil {
+		s.internal(w, r, rc, err)
+		return
+	}
+	if err := s.sendCode(r, rc, rcp, code); err != nil {
+		s.Log.Warn("subscription code not sent", "channel", f.Channel, "err", err)
+		fail(http.StatusServiceUnavailable, "subscribe.not_sent", "")
+		return
+	}
+	f.ID = rcp.ID
+	s.render(w, r, rc, http.StatusOK, "subscribe_confirm", pageData{TitleKey: "subscribe.title", Nav: "public", NoticeKey: "subscribe.code_sent", Data: f})
+}
+
+// sendCode sends the confirmation code in the subscriber's language, straight through the
+// dispatcher: it is a reply to the person at the screen, not a warning to plan and retry.
+func (s *Server) sendCode(r *http.Request, rc *reqCtx, rcp store.Recipient, code string) error {
+	if s.Dispatcher == nil {
+		return errors.New("no outbound channels")
+	}
+	lang := i18n.Lang(rcp.Language)
+	link := s.baseURL(r) + "/subscribe/confirm?id=" + rcp.ID + "&code=" + code
+	var m dispatch.Message
+	switch rcp.Channels[0] {
+	case store.ChannelEmail:
+		m = dispatch.NewMessage(r.Context(), rcp.Email, "confirm/"+rcp.ID)
+		m.Subject = s.Catalog.T(lang, "subscribe.mail_subject")
+		m.Body = []byte(s.Catalog.T(lang, "subscribe.mail_body", code, link))
+	default:
+		m = dispatch.NewMessage(r.Context(), rcp.Phone, "confirm/"+rcp.ID)
+		m.Body = []byte(s.Catalog.T(lang, "subscribe.sms_body", code))
+	}
+	m.Language = rcp.Language
+	_, err := s.Dispatcher.Send(r.Context(), string(rcp.Channels[0]), m)
+	return err
+}
+
+// subscribeConfirm checks the code (typed back, or from the e-mailed link) and activates the
+// subscription; its event puts the subscriber into every server's targeting index.
+func (s *Server) subscribeConfirm(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	id, code := r.FormValue("id"), strings.TrimSpace(r.FormValue("code"))
+	ctx := r.Context()
+	throttleKey := "confirm:" + clientAddr(r)
+	if n, err := s.Store.LoginAttempts().CountSince(ctx, throttleKey, s.Clock.Now().Add(-subscribeWindow)); err != nil || n >= maxConfirmsPerIP {
+		if err != nil {
+			s.internal(w, r, rc, err)
+			return
+		}
+		s.render(w, r, rc, http.StatusTooManyRequests, "subscribe_confirm", pageData{TitleKey: "subscribe.title", ErrorKey: "subscribe.too_many", Data: subscribeForm{ID: id}})
+		return
+	}
+	err := s.Store.WithTx(ctx, func(tx store.Tx) error {
+		if err := tx.Recipients().Confirm(ctx, id, confirmHash(id, code), s.Clock.Now()); err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Change{Actor: subscriptionActorID, Action: "recipient.created", EntityType: "recipient", EntityID: id,
+			After: map[string]any{"confirmed": true}})
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		_ = s.Store.LoginAttempts().AddFailure(ctx, throttleKey, s.Clock.Now())
+		s.render(w, r, rc, http.StatusUnprocessableEntity, "subscribe_confirm", pageData{TitleKey: "subscribe.title", Nav: "public", ErrorKey: "subscribe.bad_code", Data: subscribeForm{ID: id}})
+		return
+	}
+	if err != nil {
+		s.internal(w, r, rc, err)
+		return
+	}
+	s.render(w, r, rc, http.StatusOK, "subscribe_done", pageData{TitleKey: "subscribe.title", Nav: "public", NoticeKey: "subscribe.confirmed"})
+}
+
+// confirmationCode is six random digits.
+func confirmationCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// confirmHash binds a code to its subscription, so a code is useless for any other.
+func confirmHash(id, code string) string { return auth.HashSecret(id + ":" + code) }
