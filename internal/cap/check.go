@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/taawun/taawun/internal/cap/xmltree"
 )
 
 // Check parses and validates one message. A document that cannot be
@@ -17,7 +19,8 @@ func Check(ctx context.Context, r io.Reader, opts Options) (*Alert, Report) {
 	return a, Validate(ctx, a, opts)
 }
 
-// ParseErrorReport turns a parse error into a report with one error issue.
+// ParseErrorReport turns a parse error into a report with one error
+// issue, positioned where the parser stopped when that is known.
 func ParseErrorReport(err error, p Profile) Report {
 	if p == "" {
 		p = ProfileStrict
@@ -26,5 +29,9 @@ func ParseErrorReport(err error, p Profile) Report {
 	if errors.Is(err, ErrNotCAP) {
 		code = RuleNotCAP
 	}
-	return Report{Profile: p, Issues: []Issue{{Code: code, Severity: SevError, Message: err.Error()}}}
+	var pos Position
+	if xe := (*xmltree.Error)(nil); errors.As(err, &xe) {
+		pos = xe.Pos
+	}
+	return Report{Profile: p, Issues: []Issue{{Code: code, Severity: SevError, Pos: pos, Message: err.Error()}}}
 }

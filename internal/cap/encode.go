@@ -9,25 +9,21 @@ import (
 	"unicode/utf8"
 )
 
-// Encode writes a in canonical form: UTF-8, an XML declaration, the
-// default namespace of a.Version (1.2 when empty), elements in schema
-// order, two-space indentation. An optional element is written when its
-// value is non-empty or when the parser saw it (so empty elements survive a
-// round trip). Signatures are not written (see Alert.Signatures).
+// Encode writes a in canonical CAP 1.2: UTF-8, an XML declaration, the
+// CAP 1.2 default namespace, elements in schema order, two-space
+// indentation. Older versions are upgraded first (see Upgrade). An
+// optional element is written when its value is non-empty or when the
+// parser saw it (so empty elements survive a round trip). Signatures are
+// not written (see Alert.Signatures).
 func Encode(w io.Writer, a *Alert) error {
+	a = Upgrade(a)
 	bw := bufio.NewWriter(w)
-	e := &encoder{w: bw, v: a.Version}
-	if e.v == "" {
-		e.v = V12
-	}
+	e := &encoder{w: bw}
 	bw.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-	fmt.Fprintf(bw, "<alert xmlns=\"%s\">\n", e.v.Namespace())
+	fmt.Fprintf(bw, "<alert xmlns=\"%s\">\n", NS12)
 	m := &a.Meta
 	e.leaf(1, m, "identifier", a.Identifier, true)
 	e.leaf(1, m, "sender", a.Sender, true)
-	if e.v == V10 {
-		e.leaf(1, m, "password", a.Password, false)
-	}
 	e.leaf(1, m, "sent", a.Sent, true)
 	e.leaf(1, m, "status", a.Status, true)
 	e.leaf(1, m, "msgType", a.MsgType, true)
@@ -57,7 +53,25 @@ func EncodeBytes(a *Alert) ([]byte, error) {
 
 type encoder struct {
 	w *bufio.Writer
-	v Version
+}
+
+// Upgrade returns a as CAP 1.2: version 1.2, the CAP 1.0 password dropped
+// (1.2 has none) and the certainty "Very Likely" (deprecated in 1.1,
+// absent from 1.2) mapped to "Likely" as CAP 1.1 directs. a is not
+// changed; a 1.2 alert is returned as is.
+func Upgrade(a *Alert) *Alert {
+	if a.Version == V12 {
+		return a
+	}
+	c := *a
+	c.Version, c.Password = V12, ""
+	c.Infos = append([]Info(nil), a.Infos...)
+	for i := range c.Infos {
+		if c.Infos[i].Certainty == "Very Likely" {
+			c.Infos[i].Certainty = "Likely"
+		}
+	}
+	return &c
 }
 
 func (e *encoder) info(in *Info) {
@@ -87,7 +101,7 @@ func (e *encoder) info(in *Info) {
 		rm := &r.Meta
 		e.open(2, "resource")
 		e.leaf(3, rm, "resourceDesc", r.ResourceDesc, true)
-		e.leaf(3, rm, "mimeType", r.MimeType, e.v == V12)
+		e.leaf(3, rm, "mimeType", r.MimeType, true)
 		e.leaf(3, rm, "size", r.Size, false)
 		e.leaf(3, rm, "uri", r.URI, false)
 		e.leaf(3, rm, "derefUri", r.DerefURI, false)
@@ -152,10 +166,6 @@ func (e *encoder) leaves(depth int, name string, values []string) {
 
 func (e *encoder) named(depth int, name string, nvs []NamedValue) {
 	for _, nv := range nvs {
-		if e.v == V10 {
-			e.element(depth, name, nv.ValueName+"="+nv.Value)
-			continue
-		}
 		e.open(depth, name)
 		e.element(depth+1, "valueName", nv.ValueName)
 		e.element(depth+1, "value", nv.Value)

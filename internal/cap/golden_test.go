@@ -100,7 +100,7 @@ func assertRoundTrip(t *testing.T, src []byte) {
 	if !bytes.Equal(e1, e2) {
 		t.Fatalf("encoding is not stable:\n%s\n---\n%s", e1, e2)
 	}
-	if d := diffAlerts(a1, a2); d != "" {
+	if d := diffAlerts(cap.Upgrade(a1), a2); d != "" {
 		t.Fatalf("round trip changed the model: %s", d)
 	}
 }

@@ -94,14 +94,18 @@ const (
 	RuleScope        = "CAP022" // Restricted/Private scope without restriction/addresses
 	RuleReferences   = "CAP023" // references missing or malformed
 	RuleTimeOrder    = "CAP024" // expires not after sent/effective/onset
+	RuleConsistency  = "CAP025" // info blocks differ in categories or event codes
 	RuleLanguage     = "CAP030" // language is not an RFC 3066 tag
 	RuleNamedValue   = "CAP031" // valueName or value missing
 	RuleHTML         = "CAP032" // text carries HTML markup
 	RuleURI          = "CAP033" // web or resource uri is not a valid URI
 	RuleResource     = "CAP040" // resource size/digest/derefUri malformed
+	RuleMIME         = "CAP041" // mimeType is not type/subtype
+	RuleDeref        = "CAP042" // derefUri disagrees with size or digest
 	RulePolygon      = "CAP050" // polygon malformed
 	RuleCircle       = "CAP051" // circle malformed
 	RuleAltitude     = "CAP052" // altitude/ceiling malformed
+	RuleSelfCross    = "CAP053" // polygon edges cross each other
 	RuleDeprecated   = "CAP060" // value valid only in an older version
 	RuleProfileInfo  = "CAP100" // profile needs at least one info
 	RuleProfileField = "CAP101" // profile needs an optional element
@@ -126,19 +130,23 @@ func Rules() []Rule {
 		{RuleEmpty, "element present but empty"},
 		{RuleEnum, "value not in the enumeration"},
 		{RuleWhitespace, "token value has leading or trailing white space"},
-		{RuleIdentifier, "identifier, sender or code contains white space, comma, < or &"},
+		{RuleIdentifier, "identifier or sender contains white space, comma, < or &"},
 		{RuleDateTime, "date-time not in the form YYYY-MM-DDThh:mm:ss±hh:mm"},
-		{RuleScope, "scope Restricted needs restriction; scope Private needs addresses"},
-		{RuleReferences, "references missing on Update/Cancel/Ack/Error, or not sender,identifier,sent triples"},
-		{RuleTimeOrder, "expires is not after sent, effective or onset"},
+		{RuleScope, "scope Restricted needs restriction (and only it may have one); scope Private needs addresses"},
+		{RuleReferences, "references missing on Update/Cancel (or Ack/Error), not sender,identifier,sent triples, or referring to the message itself"},
+		{RuleTimeOrder, "expires before sent (equal: warning), effective after expires, or onset not before expires"},
+		{RuleConsistency, "info blocks (translations) differ in categories or event codes"},
 		{RuleLanguage, "language is not an RFC 3066 language tag"},
 		{RuleNamedValue, "valueName or value missing or empty"},
 		{RuleHTML, "text contains HTML markup or entities"},
 		{RuleURI, "web or resource uri is not a valid URI"},
 		{RuleResource, "resource size, digest or derefUri malformed"},
+		{RuleMIME, "mimeType is not a type/subtype media type"},
+		{RuleDeref, "derefUri content disagrees with size or SHA-1 digest"},
 		{RulePolygon, "polygon is not ≥4 closed lat,lon pairs in range"},
 		{RuleCircle, "circle is not 'lat,lon radius' in range"},
 		{RuleAltitude, "altitude or ceiling is not a number, or ceiling without altitude"},
+		{RuleSelfCross, "polygon edges cross each other (self-intersection)"},
 		{RuleDeprecated, "value only valid in an older CAP version"},
 		{RuleProfileInfo, "profile requires at least one info block"},
 		{RuleProfileField, "profile requires an element that CAP makes optional"},

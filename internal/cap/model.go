@@ -55,29 +55,41 @@ type Position = xmltree.Pos
 // were present (even when empty). It is filled by the parser; values built
 // in code may leave it zero.
 type Meta struct {
-	Pos Position
-	// Fields maps a child element's local name to the positions of its
-	// occurrences, in document order.
-	Fields map[string][]Position
+	Pos    Position
+	fields []fieldPos // child elements in document order
+}
+
+type fieldPos struct {
+	name string
+	pos  Position
 }
 
 // Has reports whether the child element name was present in the source.
-func (m *Meta) Has(name string) bool { return len(m.Fields[name]) > 0 }
+func (m *Meta) Has(name string) bool {
+	for _, f := range m.fields {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
 
 // FieldPos returns the position of the i-th occurrence of child name, or
 // the element's own position when unknown.
 func (m *Meta) FieldPos(name string, i int) Position {
-	if ps := m.Fields[name]; i < len(ps) {
-		return ps[i]
+	for _, f := range m.fields {
+		if f.name == name {
+			if i == 0 {
+				return f.pos
+			}
+			i--
+		}
 	}
 	return m.Pos
 }
 
 func (m *Meta) add(name string, p Position) {
-	if m.Fields == nil {
-		m.Fields = make(map[string][]Position)
-	}
-	m.Fields[name] = append(m.Fields[name], p)
+	m.fields = append(m.fields, fieldPos{name, p})
 }
 
 // Alert is a CAP <alert>. Text fields hold the element content exactly as

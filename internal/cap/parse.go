@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/taawun/taawun/internal/cap/xmltree"
@@ -26,8 +27,11 @@ var (
 // Limits bounds the resources that parsing one message may use.
 type Limits = xmltree.Limits
 
-// DefaultLimits returns the limits Parse uses.
-func DefaultLimits() Limits { return xmltree.DefaultLimits }
+// DefaultLimits returns the limits Parse uses: 5 MiB, depth 64, 200,000
+// elements.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: xmltree.DefaultMaxBytes, MaxDepth: xmltree.DefaultMaxDepth, MaxElements: xmltree.DefaultMaxElements}
+}
 
 // Parse reads one CAP 1.2, 1.1 or 1.0 alert from r with DefaultLimits.
 func Parse(r io.Reader) (*Alert, error) { return ParseWithLimits(r, Limits{}) }
@@ -67,8 +71,9 @@ type parser struct {
 	issues  []Issue
 }
 
-func (p *parser) issue(code string, sev Severity, path string, pos Position, format string, args ...any) {
-	p.issues = append(p.issues, Issue{Code: code, Severity: sev, Path: path, Pos: pos, Message: fmt.Sprintf(format, args...)})
+// issue records a structural error.
+func (p *parser) issue(code string, path string, pos Position, format string, args ...any) {
+	p.issues = append(p.issues, Issue{Code: code, Severity: SevError, Path: path, Pos: pos, Message: fmt.Sprintf(format, args...)})
 }
 
 // field is one child element of T, listed in schema order.
@@ -76,39 +81,55 @@ type field[T any] struct {
 	name  string
 	multi bool
 	only  Version // if set, the element exists only in this version
-	set   func(p *parser, t *T, n *xmltree.Node, path string)
+	set   func(p *parser, t *T, n *xmltree.Node, at elemPath)
 }
 
 func text[T any](name string, get func(*T) *string) field[T] {
-	return field[T]{name: name, set: func(p *parser, t *T, n *xmltree.Node, path string) {
-		*get(t) = leafText(p, n, path)
+	return field[T]{name: name, set: func(p *parser, t *T, n *xmltree.Node, at elemPath) {
+		*get(t) = leafText(p, n, at)
 	}}
 }
 
 func texts[T any](name string, get func(*T) *[]string) field[T] {
-	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, path string) {
+	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, at elemPath) {
 		s := get(t)
-		*s = append(*s, leafText(p, n, path))
+		*s = append(*s, leafText(p, n, at))
 	}}
 }
 
 func named[T any](name string, get func(*T) *[]NamedValue) field[T] {
-	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, path string) {
+	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, at elemPath) {
 		nv := NamedValue{Meta: Meta{Pos: n.Pos}}
 		if len(n.Children) == 0 && p.version == V10 {
 			// CAP 1.0 writes these as "valueName=value".
 			nv.ValueName, nv.Value, _ = strings.Cut(strings.TrimSpace(n.Text), "=")
 		} else {
-			decodeChildren(p, &nv, n, path, namedValueFields, &nv.Meta)
+			decodeChildren(p, &nv, n, at.String(), namedValueFields, &nv.Meta)
 		}
 		s := get(t)
 		*s = append(*s, nv)
 	}}
 }
 
-func leafText(p *parser, n *xmltree.Node, path string) string {
+// elemPath names a child element for issue paths without building the
+// string unless it is needed.
+type elemPath struct {
+	parent, name string
+	index        int // -1 when the element may occur once
+}
+
+// String renders the path, e.g. alert/info[0]/area[1].
+func (e elemPath) String() string {
+	s := e.parent + "/" + e.name
+	if e.index >= 0 {
+		s += "[" + strconv.Itoa(e.index) + "]"
+	}
+	return s
+}
+
+func leafText(p *parser, n *xmltree.Node, at elemPath) string {
 	for _, c := range n.Children {
-		p.issue(RuleUnknown, SevError, path+"/"+c.Name.Local, c.Pos, "unexpected element <%s> inside <%s>", c.Name.Local, n.Name.Local)
+		p.issue(RuleUnknown, at.String()+"/"+c.Name.Local, c.Pos, "unexpected element <%s> inside <%s>", c.Name.Local, n.Name.Local)
 	}
 	return n.Text
 }
@@ -117,7 +138,8 @@ func leafText(p *parser, n *xmltree.Node, path string) string {
 // positions in m and structural problems in p.
 func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, path string, fields []field[T], m *Meta) {
 	last := -1
-	counts := make(map[string]int)
+	var counts [32]int // more than any CAP element has children
+	m.fields = make([]fieldPos, 0, len(n.Children))
 	for _, c := range n.Children {
 		if c.Name.Space != p.ns {
 			if c.Name.Space == NSDSig && c.Name.Local == "Signature" {
@@ -127,7 +149,7 @@ func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, path string, fields
 					continue
 				}
 			}
-			p.issue(RuleForeign, SevError, path+"/"+c.Name.Local, c.Pos, "element <%s> from namespace %q is not allowed here", c.Name.Local, c.Name.Space)
+			p.issue(RuleForeign, path+"/"+c.Name.Local, c.Pos, "element <%s> from namespace %q is not allowed here", c.Name.Local, c.Name.Space)
 			continue
 		}
 		idx := -1
@@ -138,28 +160,28 @@ func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, path string, fields
 			}
 		}
 		if idx < 0 {
-			p.issue(RuleUnknown, SevError, path+"/"+c.Name.Local, c.Pos, "unknown element <%s> in <%s>", c.Name.Local, n.Name.Local)
+			p.issue(RuleUnknown, path+"/"+c.Name.Local, c.Pos, "unknown element <%s> in <%s>", c.Name.Local, n.Name.Local)
 			continue
 		}
 		f := fields[idx]
-		k := counts[f.name]
-		counts[f.name]++
-		cpath := fmt.Sprintf("%s/%s", path, f.name)
+		k := counts[idx]
+		counts[idx]++
+		at := elemPath{parent: path, name: f.name, index: -1}
 		if f.multi {
-			cpath = fmt.Sprintf("%s[%d]", cpath, k)
+			at.index = k
 		}
 		if k > 0 && !f.multi {
-			p.issue(RuleRepeated, SevError, cpath, c.Pos, "<%s> may occur only once in <%s>", f.name, n.Name.Local)
+			p.issue(RuleRepeated, at.String(), c.Pos, "<%s> may occur only once in <%s>", f.name, n.Name.Local)
 			continue
 		}
 		if idx < last && p.version != V10 {
-			p.issue(RuleOrder, SevError, cpath, c.Pos, "<%s> is out of order in <%s>", f.name, n.Name.Local)
+			p.issue(RuleOrder, at.String(), c.Pos, "<%s> is out of order in <%s>", f.name, n.Name.Local)
 		}
 		if idx > last {
 			last = idx
 		}
 		m.add(f.name, c.Pos)
-		f.set(p, t, c, cpath)
+		f.set(p, t, c, at)
 	}
 }
 
@@ -171,7 +193,7 @@ var namedValueFields = []field[NamedValue]{
 var alertFields = []field[Alert]{
 	text("identifier", func(a *Alert) *string { return &a.Identifier }),
 	text("sender", func(a *Alert) *string { return &a.Sender }),
-	{name: "password", only: V10, set: func(p *parser, a *Alert, n *xmltree.Node, path string) { a.Password = leafText(p, n, path) }},
+	{name: "password", only: V10, set: func(p *parser, a *Alert, n *xmltree.Node, at elemPath) { a.Password = leafText(p, n, at) }},
 	text("sent", func(a *Alert) *string { return &a.Sent }),
 	text("status", func(a *Alert) *string { return &a.Status }),
 	text("msgType", func(a *Alert) *string { return &a.MsgType }),
@@ -183,9 +205,9 @@ var alertFields = []field[Alert]{
 	text("note", func(a *Alert) *string { return &a.Note }),
 	text("references", func(a *Alert) *string { return &a.References }),
 	text("incidents", func(a *Alert) *string { return &a.Incidents }),
-	{name: "info", multi: true, set: func(p *parser, a *Alert, n *xmltree.Node, path string) {
+	{name: "info", multi: true, set: func(p *parser, a *Alert, n *xmltree.Node, at elemPath) {
 		in := Info{Meta: Meta{Pos: n.Pos}}
-		decodeChildren(p, &in, n, path, infoFields, &in.Meta)
+		decodeChildren(p, &in, n, at.String(), infoFields, &in.Meta)
 		a.Infos = append(a.Infos, in)
 	}},
 }
@@ -210,14 +232,14 @@ var infoFields = []field[Info]{
 	text("web", func(i *Info) *string { return &i.Web }),
 	text("contact", func(i *Info) *string { return &i.Contact }),
 	named("parameter", func(i *Info) *[]NamedValue { return &i.Parameters }),
-	{name: "resource", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, path string) {
+	{name: "resource", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, at elemPath) {
 		r := Resource{Meta: Meta{Pos: n.Pos}}
-		decodeChildren(p, &r, n, path, resourceFields, &r.Meta)
+		decodeChildren(p, &r, n, at.String(), resourceFields, &r.Meta)
 		in.Resources = append(in.Resources, r)
 	}},
-	{name: "area", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, path string) {
+	{name: "area", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, at elemPath) {
 		ar := Area{Meta: Meta{Pos: n.Pos}}
-		decodeChildren(p, &ar, n, path, areaFields, &ar.Meta)
+		decodeChildren(p, &ar, n, at.String(), areaFields, &ar.Meta)
 		in.Areas = append(in.Areas, ar)
 	}},
 }

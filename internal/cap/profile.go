@@ -25,9 +25,10 @@ const (
 	// ProfileCAPCP adds the Canadian profile CAP-CP 0.4: the profile code,
 	// en-CA or fr-CA, a CAP-CP event code, CAP-CP location geocodes, expires.
 	ProfileCAPCP Profile = "cap-cp"
-	// ProfilePK adds Taawun's Pakistan profile: an info in English or Urdu
-	// (en or ur), headline and expires, every area located by polygon,
-	// circle or a geocode the gazetteer knows (see GeocodeResolver).
+	// ProfilePK adds Taawun's Pakistan profile: an English and an Urdu
+	// info block, expires and senderName in each, and every area located
+	// by polygon, circle or a geocode the gazetteer knows (see
+	// GeocodeResolver).
 	ProfilePK Profile = "pk"
 )
 

@@ -130,17 +130,17 @@ func (c *checker) capcp() {
 func (c *checker) pk(ctx context.Context, res GeocodeResolver) {
 	const prof = "pk"
 	c.profileInfo(prof)
-	if len(c.a.Infos) > 0 && !slices.ContainsFunc(c.a.Infos, func(in Info) bool {
-		l := strings.ToLower(strings.TrimSpace(in.Language))
-		return l == "en" || l == "ur" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "ur-")
-	}) {
-		c.add(RuleProfileValue, SevError, "alert", c.a.Meta.Pos, "profile pk requires an <info> in English (en) or Urdu (ur)")
+	if c.needsInfo() {
+		for _, lang := range []struct{ tag, name string }{{"en", "English"}, {"ur", "Urdu"}} {
+			if !slices.ContainsFunc(c.a.Infos, func(in Info) bool { return primaryLanguage(in.Language) == lang.tag }) {
+				c.add(RuleProfileValue, SevError, "alert", c.a.Meta.Pos, "profile pk requires an <info> in %s (language %s)", lang.name, lang.tag)
+			}
+		}
 	}
 	skipped := false
 	c.forInfos(func(p string, in *Info) {
-		c.profileField(prof, SevError, &in.Meta, p, "headline", in.Headline)
 		c.profileField(prof, SevError, &in.Meta, p, "expires", in.Expires)
-		c.profileField(prof, SevWarning, &in.Meta, p, "senderName", in.SenderName)
+		c.profileField(prof, SevError, &in.Meta, p, "senderName", in.SenderName)
 		if len(in.Areas) == 0 && c.needsInfo() {
 			c.add(RuleProfileArea, SevError, p, in.Meta.Pos, "profile pk requires at least one <area>")
 		}
@@ -169,6 +169,17 @@ func (c *checker) pk(ctx context.Context, res GeocodeResolver) {
 			}
 		}
 	})
+}
+
+// primaryLanguage returns the lower-case primary subtag of an RFC 3066
+// tag ("en" for "en-PK"); an absent language means en-US by the schema.
+func primaryLanguage(tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if tag == "" {
+		return "en"
+	}
+	p, _, _ := strings.Cut(tag, "-")
+	return p
 }
 
 func trimAll(ss []string) []string {

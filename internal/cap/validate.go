@@ -2,7 +2,6 @@ package cap
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -66,6 +65,7 @@ var (
 
 	dateTimeRE = regexp.MustCompile(`^\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$`)
 	languageRE = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
+	mimeRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;.*)?$`)
 	htmlRE     = regexp.MustCompile(`(?i)<\s*/?\s*(p|br|div|span|b|i|a|ul|li|table|tr|td|html|body|font|strong|em)\b|&(nbsp|amp|lt|gt|quot|#\d+);`)
 	digestRE   = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 )
@@ -104,7 +104,9 @@ func (c *checker) requiredEnum(m *Meta, path, name, value string, allowed []stri
 		c.add(RuleRequired, SevError, path, m.Pos, "required element <%s> is missing", name)
 		return
 	}
-	c.enum(path+"/"+name, m.FieldPos(name, 0), name, value, allowed)
+	if !slices.Contains(allowed, value) {
+		c.enum(path+"/"+name, m.FieldPos(name, 0), name, value, allowed)
+	}
 }
 
 // dateTime checks an optional date-time and returns it when valid.
@@ -147,6 +149,9 @@ func (c *checker) alert() {
 	c.requiredEnum(m, p, "status", a.Status, status)
 	c.requiredEnum(m, p, "msgType", a.MsgType, msgTypeValues)
 	c.requiredEnum(m, p, "scope", a.Scope, scopeValues)
+	if a.Scope != "Restricted" && strings.TrimSpace(a.Restriction) != "" {
+		c.add(RuleScope, SevError, p+"/restriction", m.FieldPos("restriction", 0), "<restriction> is only for scope Restricted, not %q", a.Scope)
+	}
 	switch a.Scope {
 	case "Restricted":
 		if strings.TrimSpace(a.Restriction) == "" {
@@ -164,6 +169,36 @@ func (c *checker) alert() {
 	for i := range a.Infos {
 		c.info(i, sent, sentOK)
 	}
+	c.consistency()
+}
+
+// consistency checks that info blocks, which are translations of one
+// another, agree on categories and event codes.
+func (c *checker) consistency() {
+	if len(c.a.Infos) < 2 {
+		return
+	}
+	key := func(in *Info) (string, string) {
+		cats := slices.Clone(in.Categories)
+		slices.Sort(cats)
+		var codes []string
+		for _, ec := range in.EventCodes {
+			codes = append(codes, strings.TrimSpace(ec.ValueName)+"="+strings.TrimSpace(ec.Value))
+		}
+		slices.Sort(codes)
+		return strings.Join(cats, ","), strings.Join(codes, ",")
+	}
+	cats0, codes0 := key(&c.a.Infos[0])
+	for i := 1; i < len(c.a.Infos); i++ {
+		in := &c.a.Infos[i]
+		cats, codes := key(in)
+		if cats != cats0 {
+			c.add(RuleConsistency, SevError, fmt.Sprintf("alert/info[%d]", i), in.Meta.Pos, "categories %q differ from the first info's %q", cats, cats0)
+		}
+		if codes != codes0 {
+			c.add(RuleConsistency, SevError, fmt.Sprintf("alert/info[%d]", i), in.Meta.Pos, "event codes %q differ from the first info's %q", codes, codes0)
+		}
+	}
 }
 
 func (c *checker) references(m *Meta) {
@@ -173,13 +208,19 @@ func (c *checker) references(m *Meta) {
 	switch {
 	case m.Has("references") && len(refs) == 0:
 		c.add(RuleReferences, SevError, "alert/references", pos, "<references> is present but empty")
-	case len(refs) == 0 && (a.MsgType == "Update" || a.MsgType == "Cancel" || a.MsgType == "Ack" || a.MsgType == "Error"):
+	case len(refs) == 0 && (a.MsgType == "Update" || a.MsgType == "Cancel"):
+		c.add(RuleReferences, SevError, "alert", m.Pos, "msgType %s must reference the earlier message(s) in <references>", a.MsgType)
+	case len(refs) == 0 && (a.MsgType == "Ack" || a.MsgType == "Error"):
 		c.add(RuleReferences, SevWarning, "alert", m.Pos, "msgType %s without <references>", a.MsgType)
 	}
 	for _, r := range refs {
 		parts := strings.Split(r, ",")
 		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || !dateTimeRE.MatchString(parts[2]) {
 			c.add(RuleReferences, SevError, "alert/references", pos, "reference %q is not sender,identifier,sent", short(r))
+			continue
+		}
+		if parts[0] == strings.TrimSpace(a.Sender) && parts[1] == strings.TrimSpace(a.Identifier) {
+			c.add(RuleReferences, SevError, "alert/references", pos, "reference %q refers to this message itself", short(r))
 		}
 	}
 }
@@ -197,7 +238,9 @@ func (c *checker) info(i int, sent time.Time, sentOK bool) {
 		c.add(RuleRequired, SevError, p, m.Pos, "required element <category> is missing")
 	}
 	for j, cat := range in.Categories {
-		c.enum(fmt.Sprintf("%s/category[%d]", p, j), m.FieldPos("category", j), "category", cat, categoryValues)
+		if !slices.Contains(categoryValues, cat) {
+			c.enum(fmt.Sprintf("%s/category[%d]", p, j), m.FieldPos("category", j), "category", cat, categoryValues)
+		}
 	}
 	c.required(m, p, "event", in.Event)
 	resp := responseValues
@@ -205,7 +248,9 @@ func (c *checker) info(i int, sent time.Time, sentOK bool) {
 		resp = []string{"Shelter", "Evacuate", "Prepare", "Execute", "Monitor", "Assess", "None"}
 	}
 	for j, r := range in.ResponseTypes {
-		c.enum(fmt.Sprintf("%s/responseType[%d]", p, j), m.FieldPos("responseType", j), "responseType", r, resp)
+		if !slices.Contains(resp, r) {
+			c.enum(fmt.Sprintf("%s/responseType[%d]", p, j), m.FieldPos("responseType", j), "responseType", r, resp)
+		}
 	}
 	c.requiredEnum(m, p, "urgency", in.Urgency, urgencyValues)
 	c.requiredEnum(m, p, "severity", in.Severity, severityValues)
@@ -219,18 +264,22 @@ func (c *checker) info(i int, sent time.Time, sentOK bool) {
 	ons, onsOK := c.dateTime(m, p, "onset", in.Onset)
 	exp, expOK := c.dateTime(m, p, "expires", in.Expires)
 	if expOK {
-		for _, t := range []struct {
-			name string
-			at   time.Time
-			ok   bool
-		}{{"sent", sent, sentOK}, {"effective", eff, effOK}, {"onset", ons, onsOK}} {
-			if t.ok && !exp.After(t.at) {
-				c.add(RuleTimeOrder, SevWarning, p+"/expires", m.FieldPos("expires", 0), "<expires> %s is not after <%s> %s", in.Expires, t.name, t.at.Format(time.RFC3339))
-			}
+		ep := m.FieldPos("expires", 0)
+		switch {
+		case sentOK && exp.Before(sent):
+			c.add(RuleTimeOrder, SevError, p+"/expires", ep, "<expires> %s is before <sent> %s", in.Expires, c.a.Sent)
+		case sentOK && exp.Equal(sent):
+			c.add(RuleTimeOrder, SevWarning, p+"/expires", ep, "<expires> %s equals <sent>: the alert is expired when sent", in.Expires)
+		}
+		if effOK && eff.After(exp) {
+			c.add(RuleTimeOrder, SevError, p+"/expires", ep, "<effective> %s is after <expires> %s", in.Effective, in.Expires)
+		}
+		if onsOK && !exp.After(ons) {
+			c.add(RuleTimeOrder, SevWarning, p+"/expires", ep, "<expires> %s is not after <onset> %s", in.Expires, in.Onset)
 		}
 	}
 	for _, f := range []struct{ name, value string }{{"headline", in.Headline}, {"description", in.Description}, {"instruction", in.Instruction}} {
-		if htmlRE.MatchString(f.value) {
+		if strings.ContainsAny(f.value, "<&") && htmlRE.MatchString(f.value) {
 			c.add(RuleHTML, SevWarning, p+"/"+f.name, m.FieldPos(f.name, 0), "<%s> contains HTML markup or entities; CAP text is plain", f.name)
 		}
 	}
@@ -254,12 +303,14 @@ func validURI(s string) bool {
 func (c *checker) namedValues(parent, name string, nvs []NamedValue) {
 	for j := range nvs {
 		nv := &nvs[j]
-		p := fmt.Sprintf("%s/%s[%d]", parent, name, j)
-		for _, f := range []struct{ name, value string }{{"valueName", nv.ValueName}, {"value", nv.Value}} {
-			switch {
-			case !nv.Meta.Has(f.name) && f.value == "" && c.v != V10:
+		for _, f := range [2]struct{ name, value string }{{"valueName", nv.ValueName}, {"value", nv.Value}} {
+			if strings.TrimSpace(f.value) != "" {
+				continue
+			}
+			p := elemPath{parent: parent, name: name, index: j}.String()
+			if !nv.Meta.Has(f.name) && f.value == "" && c.v != V10 {
 				c.add(RuleNamedValue, SevError, p, nv.Meta.Pos, "<%s> lacks <%s>", name, f.name)
-			case strings.TrimSpace(f.value) == "":
+			} else {
 				c.add(RuleNamedValue, SevWarning, p+"/"+f.name, nv.Meta.FieldPos(f.name, 0), "<%s> of <%s> is empty", f.name, name)
 			}
 		}
@@ -272,6 +323,9 @@ func (c *checker) resource(p string, r *Resource) {
 	if c.v == V12 {
 		c.required(m, p, "mimeType", r.MimeType)
 	}
+	if mt := strings.TrimSpace(r.MimeType); mt != "" && !mimeRE.MatchString(mt) {
+		c.add(RuleMIME, SevError, p+"/mimeType", m.FieldPos("mimeType", 0), "<mimeType> %q is not a type/subtype media type", short(r.MimeType))
+	}
 	if r.Size != "" || m.Has("size") {
 		if n, err := strconv.ParseInt(strings.TrimSpace(r.Size), 10, 64); err != nil || n < 0 {
 			c.add(RuleResource, SevError, p+"/size", m.FieldPos("size", 0), "<size> %q is not a non-negative integer", r.Size)
@@ -281,8 +335,10 @@ func (c *checker) resource(p string, r *Resource) {
 		c.add(RuleURI, SevWarning, p+"/uri", m.FieldPos("uri", 0), "<uri> %q is neither an absolute URI nor a path", short(r.URI))
 	}
 	if r.DerefURI != "" {
-		if _, err := base64.StdEncoding.DecodeString(stripSpace(r.DerefURI)); err != nil {
+		if err := checkBase64(r.DerefURI); err != nil {
 			c.add(RuleResource, SevError, p+"/derefUri", m.FieldPos("derefUri", 0), "<derefUri> is not valid base64: %v", err)
+		} else {
+			c.derefConsistent(p, r)
 		}
 	}
 	if r.Digest != "" && !digestRE.MatchString(strings.TrimSpace(r.Digest)) {
@@ -290,13 +346,45 @@ func (c *checker) resource(p string, r *Resource) {
 	}
 }
 
-func stripSpace(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
-			return -1
+// base64Class classifies bytes for checkBase64: 1 alphabet, 2 padding,
+// 3 white space, 0 anything else. It is a constant table.
+var base64Class = func() (t [256]uint8) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" {
+		t[c] = 1
+	}
+	t['='] = 2
+	for _, c := range " \t\r\n" {
+		t[c] = 3
+	}
+	return t
+}()
+
+// checkBase64 checks standard base64 (white space allowed anywhere)
+// without decoding or allocating: large embedded media is common.
+func checkBase64(s string) error {
+	n, pad := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch base64Class[s[i]] {
+		case 1:
+			if pad > 0 {
+				return fmt.Errorf("data after padding at byte %d", i)
+			}
+		case 2:
+			pad++
+			if pad > 2 {
+				return fmt.Errorf("too much padding at byte %d", i)
+			}
+		case 3:
+			continue
+		default:
+			return fmt.Errorf("illegal character %q at byte %d", s[i], i)
 		}
-		return r
-	}, s)
+		n++
+	}
+	if n%4 != 0 {
+		return fmt.Errorf("length %d is not a multiple of 4", n)
+	}
+	return nil
 }
 
 func (c *checker) area(p string, ar *Area) {
@@ -307,8 +395,13 @@ func (c *checker) area(p string, ar *Area) {
 			c.add(RuleEmpty, SevWarning, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "<polygon> is empty")
 			continue
 		}
-		if _, err := ParsePolygon(s); err != nil {
+		pts, err := ParsePolygon(s)
+		if err != nil {
 			c.add(RulePolygon, SevError, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "%v", err)
+			continue
+		}
+		if i, k, crossed := SelfIntersection(pts); crossed {
+			c.add(RuleSelfCross, SevError, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "polygon edges %d and %d cross", i, k)
 		}
 	}
 	for j, s := range ar.Circles {

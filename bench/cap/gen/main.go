@@ -53,11 +53,10 @@ func run(manifest, out string, n int, seed uint64, log *slog.Logger) error {
 	var total int64
 	for i := range n {
 		src := samples[i%len(samples)]
-		a, err := cap.ParseBytes(src) // a fresh copy to mutate
+		a, err := variant(src, i, rng)
 		if err != nil {
-			return fmt.Errorf("gen: re-parse sample: %w", err)
+			return err
 		}
-		mutate(a, i, rng)
 		b, err := cap.EncodeBytes(a)
 		if err != nil {
 			return fmt.Errorf("gen: encode: %w", err)
@@ -69,6 +68,22 @@ func run(manifest, out string, n int, seed uint64, log *slog.Logger) error {
 	}
 	log.Info("generated", "files", n, "samples", len(samples), "bytes", total, "out", out)
 	return nil
+}
+
+// variant parses a fresh copy of src and varies it; when jittered
+// polygons would cross themselves it keeps the original points.
+func variant(src []byte, i int, rng *rand.Rand) (*cap.Alert, error) {
+	for _, jitterPolygons := range []bool{true, false} {
+		a, err := cap.ParseBytes(src)
+		if err != nil {
+			return nil, fmt.Errorf("gen: re-parse sample: %w", err)
+		}
+		mutate(a, i, rng, jitterPolygons)
+		if cap.Validate(context.Background(), a, cap.Options{}).Valid() {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("gen: variant %d of a sample is invalid", i)
 }
 
 // loadSamples returns the CAP 1.2 rows marked valid that our strict
@@ -110,7 +125,7 @@ func shift(s string, d time.Duration) string {
 	return t.Add(d).Format(layout)
 }
 
-func mutate(a *cap.Alert, i int, rng *rand.Rand) {
+func mutate(a *cap.Alert, i int, rng *rand.Rand, jitterPolygons bool) {
 	d := time.Duration(i) * time.Minute
 	a.Identifier = fmt.Sprintf("%s-v%05d", strings.TrimSpace(a.Identifier), i)
 	a.Sent = shift(a.Sent, d)
@@ -121,6 +136,9 @@ func mutate(a *cap.Alert, i int, rng *rand.Rand) {
 			in.Headline += fmt.Sprintf(" (variant %d)", i)
 		}
 		for j := range in.Areas {
+			if !jitterPolygons {
+				break
+			}
 			for p, s := range in.Areas[j].Polygons {
 				in.Areas[j].Polygons[p] = jitter(s, rng)
 			}

@@ -46,7 +46,8 @@ func TestBadStdin(t *testing.T) {
 			var out, errb bytes.Buffer
 			start := time.Now()
 			code := capcli.Run(context.Background(), tt.args, tt.in, &out, &errb)
-			if d := time.Since(start); d > 10*time.Second {
+			// A hang guard, not a speed test: benchmarks measure speed.
+			if d := time.Since(start); d > 2*time.Minute {
 				t.Errorf("took %v", d)
 			}
 			if code != tt.code {

@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capsig"
 	"github.com/taawun/taawun/internal/cap/xmltree"
 )
 
 func runSign(e *env, args []string) int {
 	fs := newFlags(e, "sign", "FILE|-",
-		"Append an enveloped XML signature (exclusive C14N, SHA-256; RSA-SHA256 for an\nRSA key, ECDSA-SHA256 for a P-256 key) and write the signed message to\nstandard output or --out.")
+		"Append an enveloped XML signature (exclusive C14N, SHA-256; RSA-SHA256 for an\nRSA key, ECDSA-SHA256 for a P-256 key) and write the signed message to\nstandard output or --out. The input must be a CAP alert that passes strict\nvalidation (see --allow-invalid). Exit 1 when it is not.")
 	keyPath := fs.String("key", "", "PEM private key (PKCS#8, PKCS#1 or SEC 1) (required)")
 	certPath := fs.String("cert", "", "PEM certificate to embed in KeyInfo (optional)")
 	out := fs.String("out", "", "write to this file instead of standard output")
+	allowInvalid := fs.Bool("allow-invalid", false, "sign even when the message fails strict validation")
 	if code, done := parseFlags(e, fs, args); done {
 		return code
 	}
@@ -41,10 +43,21 @@ func runSign(e *env, args []string) int {
 		}
 		cert = cs[0]
 	}
-	doc, err := e.readInput(fs.Arg(0), xmltree.DefaultLimits.MaxBytes)
+	doc, err := e.readInput(fs.Arg(0), xmltree.DefaultMaxBytes)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "taawun cap sign: %v\n", err)
 		return ExitUsage
+	}
+	a, err := cap.ParseBytes(doc)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "taawun cap sign: %s: %v\n", fs.Arg(0), err)
+		return ExitCheck
+	}
+	if rep := cap.Validate(e.ctx, a, cap.Options{}); !rep.Valid() {
+		fmt.Fprintf(e.stderr, "taawun cap sign: %s: invalid CAP (%d errors; first: %s)\n", fs.Arg(0), rep.Count(cap.SevError), firstError(rep))
+		if !*allowInvalid {
+			return ExitCheck
+		}
 	}
 	signed, err := capsig.Sign(doc, key, cert)
 	if err != nil {
@@ -63,6 +76,15 @@ func runSign(e *env, args []string) int {
 		return ExitUsage
 	}
 	return ExitOK
+}
+
+func firstError(r cap.Report) string {
+	for _, is := range r.Issues {
+		if is.Severity == cap.SevError {
+			return is.String()
+		}
+	}
+	return ""
 }
 
 func runVerify(e *env, args []string) int {
@@ -84,7 +106,7 @@ func runVerify(e *env, args []string) int {
 	}
 	code := ExitOK
 	for _, name := range fs.Args() {
-		doc, err := e.readInput(name, xmltree.DefaultLimits.MaxBytes)
+		doc, err := e.readInput(name, xmltree.DefaultMaxBytes)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "taawun cap verify: %v\n", err)
 			code = ExitUsage

@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"iter"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capfeed"
@@ -29,6 +33,7 @@ func runValidate(e *env, args []string) int {
 	profile := fs.String("profile", "strict", "rule profile: strict, google, ipaws, cap-cp or pk")
 	format := fs.String("format", "text", "output format: text or json")
 	quiet := fs.Bool("quiet", false, "text format: print only invalid inputs and their issues")
+	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "inputs validated in parallel (output order is kept)")
 	if code, done := parseFlags(e, fs, args); done {
 		return code
 	}
@@ -45,11 +50,21 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "taawun cap validate: no input (give files, or - for standard input)")
 		return ExitUsage
 	}
+	if *jobs < 1 {
+		fmt.Fprintf(e.stderr, "taawun cap validate: --jobs %d: want at least 1\n", *jobs)
+		return ExitUsage
+	}
+	// A batch run makes many short-lived trees: fewer collections (at the
+	// cost of some memory, bounded by the input size limit times --jobs)
+	// make it markedly faster. A GOGC set in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	opts := cap.Options{Profile: p}
 	code := ExitOK
 	var reports []fileReport
-	for _, name := range fs.Args() {
-		fr, err := e.validateOne(name, opts)
+	for o := range e.validateAll(fs.Args(), opts, *jobs) {
+		fr, err := o.report, o.err
 		if err != nil {
 			fmt.Fprintf(e.stderr, "taawun cap validate: %v\n", err)
 			code = ExitUsage
@@ -78,20 +93,59 @@ func runValidate(e *env, args []string) int {
 	return code
 }
 
+type outcome struct {
+	report fileReport
+	err    error
+}
+
+// validateAll validates names with up to jobs workers and yields the
+// outcomes in input order.
+func (e *env) validateAll(names []string, opts cap.Options, jobs int) iter.Seq[outcome] {
+	return func(yield func(outcome) bool) {
+		results := make([]chan outcome, len(names))
+		for i := range results {
+			results[i] = make(chan outcome, 1)
+		}
+		next := make(chan int)
+		done := make(chan struct{})
+		defer close(done)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		for range min(jobs, len(names)) {
+			wg.Go(func() {
+				for i := range next {
+					fr, err := e.validateOne(names[i], opts)
+					results[i] <- outcome{fr, err}
+				}
+			})
+		}
+		go func() {
+			defer close(next)
+			for i := range names {
+				select {
+				case next <- i:
+				case <-done:
+					return
+				}
+			}
+		}()
+		for _, ch := range results {
+			if !yield(<-ch) {
+				return
+			}
+		}
+	}
+}
+
 // validateOne parses and validates one input. Its error is an I/O error;
 // problems with the document itself are in the report.
 func (e *env) validateOne(name string, opts cap.Options) (fileReport, error) {
 	fr := fileReport{File: name}
-	r, err := e.open(name)
-	if err != nil {
-		return fr, err
-	}
-	defer r.Close()
-	root, err := xmltree.Parse(r, xmltree.Limits{})
-	var pe *fs.PathError
+	root, err := e.parseInput(name)
+	var xe *xmltree.Error
 	switch {
-	case errors.As(err, &pe):
-		return fr, err
+	case err != nil && !errors.As(err, &xe):
+		return fr, err // opening or reading failed: an I/O error
 	case err != nil:
 		fr.Report = cap.ParseErrorReport(fmt.Errorf("cap: parse: %w", err), opts.Profile)
 	case capfeed.IsFeed(root):
@@ -117,6 +171,16 @@ func (e *env) validateOne(name string, opts cap.Options) (fileReport, error) {
 	fr.Valid = fr.Report.Valid()
 	fr.Errors, fr.Warns = fr.Count(cap.SevError), fr.Count(cap.SevWarning)
 	return fr, nil
+}
+
+// parseInput reads and parses one input.
+func (e *env) parseInput(name string) (*xmltree.Node, error) {
+	r, err := e.open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return xmltree.Parse(r, xmltree.Limits{})
 }
 
 func writeText(w io.Writer, fr fileReport, quiet bool) {

@@ -166,6 +166,10 @@ func readAtom(root *xmltree.Node) *Feed {
 					e.Links = append(e.Links, Link{Href: href, Rel: rel, Type: typ})
 				case "content":
 					e.Alerts = append(e.Alerts, embeddedAlerts(ec)...)
+					if src, ok := ec.AttrValue("src"); ok {
+						typ, _ := ec.AttrValue("type")
+						e.Links = append(e.Links, Link{Href: src, Rel: "content", Type: typ})
+					}
 				}
 			}
 			f.Entries = append(f.Entries, e)

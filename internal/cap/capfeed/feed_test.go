@@ -29,6 +29,13 @@ func TestFeeds(t *testing.T) {
 <entry><id>e</id><title>t</title><updated>2026-01-01T00:00:00Z</updated><content type="text/xml"><x xmlns="urn:other"/></content></entry></feed>`, capfeed.KindAtom, false, []string{capfeed.RuleContent, capfeed.RuleEntryCAP}},
 		{"atom typed cap link", `<feed xmlns="http://www.w3.org/2005/Atom"><id>i</id><title>t</title><updated>2026-01-01T00:00:00Z</updated>
 <entry><id>e</id><title>t</title><updated>2026-01-01T00:00:00Z</updated><link rel="self" href="http://x/feed"/><link type="application/cap+xml" href="http://x/a.cap"/></entry></feed>`, capfeed.KindAtom, true, nil},
+		{"atom out-of-line content", `<feed xmlns="http://www.w3.org/2005/Atom"><id>i</id><title>t</title><updated>2026-01-01T00:00:00Z</updated>
+<entry><id>e</id><title>t</title><updated>2026-01-01T00:00:00Z</updated><content type="application/cap+xml" src="http://x/a.cap"/></entry></feed>`, capfeed.KindAtom, true, nil},
+		{"atom duplicate ids", `<feed xmlns="http://www.w3.org/2005/Atom"><id>i</id><title>t</title><updated>2026-01-01T00:00:00Z</updated>
+<entry><id>e</id><title>t</title><updated>2026-01-01T00:00:00Z</updated><link href="http://x/a.cap"/></entry>
+<entry><id>e</id><title>t</title><updated>2026-01-01T00:00:00Z</updated><link href="http://x/b.cap"/></entry></feed>`, capfeed.KindAtom, false, []string{capfeed.RuleDuplicateID}},
+		{"rss duplicate guids", `<rss version="2.0"><channel><title>t</title><link>http://x</link><description>d</description>
+<item><title>a</title><guid>g</guid><link>http://x/a.cap</link></item><item><title>b</title><guid>g</guid><link>http://x/b.cap</link></item></channel></rss>`, capfeed.KindRSS, false, []string{capfeed.RuleDuplicateID}},
 		{"edxl bad enums", `<EDXLDistribution xmlns="urn:oasis:names:tc:emergency:EDXL:DE:1.0"><distributionID>d</distributionID><senderID>s</senderID>
 <dateTimeSent>2026-01-01T00:00:00Z</dateTimeSent><distributionStatus>Real</distributionStatus><distributionType>Gossip</distributionType><combinedConfidentiality>U</combinedConfidentiality>
 <contentObject/></EDXLDistribution>`, capfeed.KindEDXLDE, false, []string{capfeed.RuleEDXLEnum, capfeed.RuleEDXLContent}},

@@ -22,9 +22,13 @@ const (
 	RuleDate         = "FEED006" // date not in the container's format
 	RuleCAPSummary   = "FEED007" // non-standard cap: summary element in an entry
 	RuleContent      = "FEED008" // entry content is XML but not a CAP alert
+	RuleDuplicateID  = "FEED009" // two entries share an id
 	RuleEDXLField    = "EDXL001" // EDXL-DE required element missing or empty
 	RuleEDXLEnum     = "EDXL002" // EDXL-DE value not in its enumeration
 	RuleEDXLContent  = "EDXL003" // contentObject carries no content
+	RuleEDXLUnknown  = "EDXL004" // unknown or misplaced element in EDXL-DE
+	RuleEDXLOrder    = "EDXL005" // EDXL-DE element out of schema order
+	RuleEDXLRepeated = "EDXL006" // EDXL-DE element repeated too often
 )
 
 // Rules lists the container rule codes with a summary each.
@@ -38,9 +42,13 @@ func Rules() []cap.Rule {
 		{Code: RuleDate, Summary: "date not in RFC 3339 (Atom) or RFC 822 (RSS) form"},
 		{Code: RuleCAPSummary, Summary: "cap: element in an entry that is not a CAP element name"},
 		{Code: RuleContent, Summary: "entry content is XML but not a CAP alert"},
+		{Code: RuleDuplicateID, Summary: "two entries (or RSS items) share an id (guid)"},
 		{Code: RuleEDXLField, Summary: "EDXL-DE required element missing or empty"},
 		{Code: RuleEDXLEnum, Summary: "EDXL-DE value not in its enumeration"},
-		{Code: RuleEDXLContent, Summary: "EDXL-DE contentObject carries no content"},
+		{Code: RuleEDXLContent, Summary: "EDXL-DE contentObject carries no content, or both or neither of nonXMLContent and xmlContent"},
+		{Code: RuleEDXLUnknown, Summary: "unknown or foreign element where the EDXL-DE schema allows none"},
+		{Code: RuleEDXLOrder, Summary: "EDXL-DE element out of the order the schema requires"},
+		{Code: RuleEDXLRepeated, Summary: "EDXL-DE element repeated more often than the schema allows"},
 	}
 }
 
@@ -64,8 +72,10 @@ func Validate(ctx context.Context, f *Feed, opts cap.Options) cap.Report {
 	switch f.Kind {
 	case KindAtom:
 		v.atom(f)
+		v.uniqueIDs(f, "feed/entry")
 	case KindRSS:
 		v.rss(f)
+		v.uniqueIDs(f, "rss/channel/item")
 	case KindEDXLDE:
 		v.edxl(f)
 	}
@@ -91,6 +101,29 @@ func (v *validator) alerts(path string, alerts []*cap.Alert) {
 			v.issues = append(v.issues, is)
 		}
 	}
+}
+
+// uniqueIDs reports entries whose id repeats an earlier entry's.
+func (v *validator) uniqueIDs(f *Feed, path string) {
+	seen := make(map[string]int, len(f.Entries))
+	for i := range f.Entries {
+		id := strings.TrimSpace(f.Entries[i].ID)
+		if id == "" {
+			continue
+		}
+		if j, dup := seen[id]; dup {
+			v.add(RuleDuplicateID, cap.SevError, fmt.Sprintf("%s[%d]", path, i), f.Entries[i].Pos, "id %q repeats entry %d's", short(id), j)
+			continue
+		}
+		seen[id] = i
+	}
+}
+
+func short(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
 }
 
 var (
@@ -232,35 +265,45 @@ var (
 
 func (v *validator) edxl(f *Feed) {
 	const p = "EDXLDistribution"
+	if f.root != nil {
+		v.edxlStructure(p, f.root, edxlDistribution())
+	}
 	text := func(name string) (string, cap.Position) {
 		if c := f.root.Child(NSEDXLDE, name); c != nil {
 			return c.Text, c.Pos
 		}
 		return "", f.Pos
 	}
-	for _, name := range []string{"distributionID", "senderID", "dateTimeSent", "distributionStatus", "distributionType", "combinedConfidentiality"} {
-		s, pos := text(name)
-		v.require(RuleEDXLField, p+"/"+name, pos, name, s)
-	}
-	if s, pos := text("dateTimeSent"); strings.TrimSpace(s) != "" {
-		if _, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err != nil {
-			v.add(RuleDate, cap.SevError, p+"/dateTimeSent", pos, "dateTimeSent %q is not an xs:dateTime", s)
+	for _, name := range []string{"distributionID", "senderID", "combinedConfidentiality"} {
+		if s, pos := text(name); f.root.Child(NSEDXLDE, name) != nil && strings.TrimSpace(s) == "" {
+			v.add(RuleEDXLField, cap.SevWarning, p+"/"+name, pos, "<%s> is empty", name)
 		}
+	}
+	if s, pos := text("dateTimeSent"); f.root.Child(NSEDXLDE, "dateTimeSent") != nil && !xsDateTime(s) {
+		v.add(RuleDate, cap.SevError, p+"/dateTimeSent", pos, "dateTimeSent %q is not an xs:dateTime", s)
 	}
 	for _, e := range []struct {
 		name    string
 		allowed []string
 	}{{"distributionStatus", edxlStatus}, {"distributionType", edxlType}} {
-		if s, pos := text(e.name); strings.TrimSpace(s) != "" && !slices.Contains(e.allowed, s) {
+		if s, pos := text(e.name); f.root.Child(NSEDXLDE, e.name) != nil && !slices.Contains(e.allowed, strings.TrimSpace(s)) {
 			v.add(RuleEDXLEnum, cap.SevError, p+"/"+e.name, pos, "<%s> %q is not one of %s", e.name, s, strings.Join(e.allowed, ", "))
 		}
 	}
 	for i := range f.Entries {
 		e := &f.Entries[i]
-		ep := fmt.Sprintf("%s/contentObject[%d]", p, i)
-		if len(e.Alerts) == 0 && len(e.Links) == 0 {
-			v.add(RuleEDXLContent, cap.SevError, ep, e.Pos, "contentObject carries no CAP alert and no content link")
-		}
-		v.alerts(ep, e.Alerts)
+		v.alerts(fmt.Sprintf("%s/contentObject[%d]", p, i), e.Alerts)
 	}
+}
+
+// xsDateTime reports whether s (white space collapsed) is an xs:dateTime:
+// fractional seconds and the time zone are optional.
+func xsDateTime(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
 }

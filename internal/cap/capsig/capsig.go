@@ -18,22 +18,26 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// Algorithm identifiers (XML-DSig and RFC 6931).
+// The XML-DSig namespace and algorithm identifiers (XML-DSig, RFC 6931).
 const (
-	NSDSig           = "http://www.w3.org/2000/09/xmldsig#"
-	AlgExcC14N       = "http://www.w3.org/2001/10/xml-exc-c14n#"
-	AlgExcC14NComm   = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
-	AlgC14N          = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-	AlgC14NComm      = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"
-	AlgC14N11        = "http://www.w3.org/2006/12/xml-c14n11"
-	AlgEnveloped     = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-	AlgRSASHA1       = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
-	AlgRSASHA256     = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-	AlgRSASHA512     = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
-	AlgECDSASHA256   = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
-	AlgDigestSHA1    = "http://www.w3.org/2000/09/xmldsig#sha1"
-	AlgDigestSHA256  = "http://www.w3.org/2001/04/xmlenc#sha256"
-	AlgDigestSHA512  = "http://www.w3.org/2001/04/xmlenc#sha512"
+	NSDSig          = "http://www.w3.org/2000/09/xmldsig#"
+	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	AlgExcC14NComm  = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+	AlgC14N         = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+	AlgC14NComm     = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"
+	AlgC14N11       = "http://www.w3.org/2006/12/xml-c14n11"
+	AlgEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+	AlgRSASHA1      = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+	AlgRSASHA256    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+	AlgRSASHA512    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
+	AlgECDSASHA256  = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"
+	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+	AlgDigestSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"
+)
+
+// Limits, PEM block types and XML-DSig element names.
+const (
 	maxSignatures    = 16
 	maxCertsPerSig   = 8
 	pemTypeCert      = "CERTIFICATE"

@@ -36,9 +36,9 @@ func Sign(doc []byte, key crypto.Signer, cert *x509.Certificate) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	data, err := canon.Canonicalize(root.Copy())
+	data, err := canonicalDocument(d, root.Copy(), canon)
 	if err != nil {
-		return nil, fmt.Errorf("capsig: sign: canonicalize: %w", err)
+		return nil, fmt.Errorf("capsig: sign: %w", err)
 	}
 	digest := sha256.Sum256(data)
 
@@ -55,7 +55,7 @@ func Sign(doc []byte, key crypto.Signer, cert *x509.Certificate) ([]byte, error)
 	ref.CreateElement(digestMethodTag).CreateAttr(algorithmAttr, AlgDigestSHA256)
 	ref.CreateElement(digestValueTag).SetText(base64.StdEncoding.EncodeToString(digest[:]))
 
-	signed, err := canonicalSignedInfo(sig, si, AlgExcC14N)
+	signed, err := canonicalSignedInfo(si, AlgExcC14N)
 	if err != nil {
 		return nil, fmt.Errorf("capsig: sign: %w", err)
 	}

@@ -125,3 +125,30 @@ func TestVerifyNoSignature(t *testing.T) {
 		t.Error("DTD accepted")
 	}
 }
+
+// TestTwoSignatures: a second signer countersigns; both verify, each
+// against its own pinned certificate.
+func TestTwoSignatures(t *testing.T) {
+	src, err := os.ReadFile("../testdata/full.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := keys(t)
+	c1, c2 := newCert(t, ks["rsa"], "first"), newCert(t, ks["ecdsa"], "second")
+	once, err := capsig.Sign(src, ks["rsa"], c1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := capsig.Sign(once, ks["ecdsa"], c2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := capsig.Verify(twice, []*x509.Certificate{c1, c2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].Status != capsig.Trusted || rs[1].Status != capsig.Trusted ||
+		rs[0].Certificate != c1 || rs[1].Certificate != c2 {
+		t.Fatalf("%+v", rs)
+	}
+}

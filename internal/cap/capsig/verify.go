@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -81,7 +82,7 @@ func Verify(doc []byte, pinned []*x509.Certificate) ([]Result, error) {
 	}
 	out := make([]Result, len(sigs))
 	for i, s := range sigs {
-		out[i] = verifyOne(root, s, i, pinned)
+		out[i] = verifyOne(d, s, i, pinned)
 	}
 	return out, nil
 }
@@ -96,7 +97,7 @@ func Authentic(rs []Result) bool {
 	return false
 }
 
-func verifyOne(root, sig *etree.Element, idx int, pinned []*x509.Certificate) Result {
+func verifyOne(d *etree.Document, sig *etree.Element, idx int, pinned []*x509.Certificate) Result {
 	r := Result{Index: idx, ID: sig.SelectAttrValue("Id", ""), Status: Invalid}
 	fail := func(err error) Result {
 		r.Err = fmt.Errorf("capsig: signature %d: %w", idx, err)
@@ -114,15 +115,15 @@ func verifyOne(root, sig *etree.Element, idx int, pinned []*x509.Certificate) Re
 	}
 	ref := refs[0]
 	if uri := ref.SelectAttrValue("URI", ""); uri != "" {
-		return fail(fmt.Errorf("Reference URI %q: only the whole document (URI=\"\") is supported: %w", uri, ErrUnsupported))
+		return fail(fmt.Errorf("reference URI %q: only the whole document (URI=\"\") is supported: %w", uri, ErrUnsupported))
 	}
 	r.DigestMethod = algorithm(child(ref, digestMethodTag))
 	// 1. The reference digest over the document without this signature.
-	if err := checkDigest(root, sig, ref, r.DigestMethod); err != nil {
+	if err := checkDigest(d, sig, ref, r.DigestMethod); err != nil {
 		return fail(err)
 	}
 	// 2. The signature value over the canonical SignedInfo.
-	signed, err := canonicalSignedInfo(sig, si, r.Canonicalization)
+	signed, err := canonicalSignedInfo(si, r.Canonicalization)
 	if err != nil {
 		return fail(err)
 	}
@@ -244,9 +245,10 @@ func signatureHash(alg string) (h crypto.Hash, weak bool, err error) {
 	return 0, false, fmt.Errorf("signature method %q: %w", alg, ErrUnsupported)
 }
 
-// checkDigest applies the reference's transforms to a copy of root (the
-// enveloped transform removes sig only) and compares the digest.
-func checkDigest(root, sig, ref *etree.Element, digestAlg string) error {
+// checkDigest applies the reference's transforms to a copy of the
+// document (the enveloped transform removes sig) and compares the digest.
+func checkDigest(d *etree.Document, sig, ref *etree.Element, digestAlg string) error {
+	root := d.Root()
 	h, err := digestHash(digestAlg)
 	if err != nil {
 		return err
@@ -269,7 +271,7 @@ func checkDigest(root, sig, ref *etree.Element, digestAlg string) error {
 		if inc := tr.FindElement("./InclusiveNamespaces"); inc != nil {
 			prefixes = inc.SelectAttrValue("PrefixList", "")
 		}
-		if canon, err = canonicalizer(alg, prefixes); err != nil {
+		if canon, err = canonicalizer(withoutComments(alg), prefixes); err != nil {
 			return err
 		}
 	}
@@ -295,9 +297,9 @@ func checkDigest(root, sig, ref *etree.Element, digestAlg string) error {
 		variants = append(variants, doc)
 	}
 	for _, v := range variants {
-		data, err := canon.Canonicalize(v)
+		data, err := canonicalDocument(d, v, canon)
 		if err != nil {
-			return fmt.Errorf("canonicalize: %w", err)
+			return err
 		}
 		hh := h.New()
 		hh.Write(data)
@@ -308,8 +310,57 @@ func checkDigest(root, sig, ref *etree.Element, digestAlg string) error {
 	return ErrDigestMismatch
 }
 
+// withoutComments maps a c14n algorithm to its comment-free form: the
+// node-set of URI="" never holds comments (XML-DSig 4.4.3.3).
+func withoutComments(alg string) string {
+	switch alg {
+	case AlgExcC14NComm:
+		return AlgExcC14N
+	case AlgC14NComm:
+		return AlgC14N
+	}
+	return alg
+}
+
+// canonicalDocument canonicalises the whole document for URI="" with root
+// standing for its element: processing instructions outside the root are
+// kept (each followed, before the root, or preceded, after it, by a line
+// feed), comments and the XML declaration are not (C14N 1.0 section 2.3).
+func canonicalDocument(d *etree.Document, root *etree.Element, canon dsig.Canonicalizer) ([]byte, error) {
+	body, err := canon.Canonicalize(root)
+	if err != nil {
+		return nil, fmt.Errorf("canonicalize: %w", err)
+	}
+	var before, after bytes.Buffer
+	seenRoot := false
+	for _, t := range d.Child {
+		switch t := t.(type) {
+		case *etree.Element:
+			seenRoot = true
+		case *etree.ProcInst:
+			if t.Target == "xml" {
+				continue
+			}
+			pi := "<?" + t.Target
+			if t.Inst != "" {
+				pi += " " + t.Inst
+			}
+			pi += "?>"
+			if seenRoot {
+				after.WriteString("\n" + pi)
+			} else {
+				before.WriteString(pi + "\n")
+			}
+		}
+	}
+	if before.Len() == 0 && after.Len() == 0 {
+		return body, nil
+	}
+	return slices.Concat(before.Bytes(), body, after.Bytes()), nil
+}
+
 // canonicalSignedInfo canonicalises SignedInfo in its namespace context.
-func canonicalSignedInfo(sig, si *etree.Element, alg string) ([]byte, error) {
+func canonicalSignedInfo(si *etree.Element, alg string) ([]byte, error) {
 	ctx, err := etreeutils.NSBuildParentContext(si)
 	if err != nil {
 		return nil, fmt.Errorf("SignedInfo namespaces: %w", err)

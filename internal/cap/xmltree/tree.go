@@ -1,16 +1,14 @@
 package xmltree
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
-
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/transform"
+	"unsafe"
 )
 
 // Sentinel errors returned (wrapped) by [Parse]; test for them with errors.Is.
@@ -33,26 +31,31 @@ var (
 )
 
 // Limits bound the resources one document may use. A zero field means the
-// corresponding field of [DefaultLimits].
+// corresponding default (DefaultMaxBytes, DefaultMaxDepth, DefaultMaxElements).
 type Limits struct {
 	MaxBytes    int64 // bytes read from the input, after which reading stops
 	MaxDepth    int   // element nesting depth
 	MaxElements int   // total number of elements
 }
 
-// DefaultLimits are generous for CAP messages and feeds (the largest real
-// samples are a few hundred kilobytes) while keeping memory bounded.
-var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxDepth: 64, MaxElements: 200_000}
+// Default limits, used for zero Limits fields. They are generous for CAP
+// messages and feeds (the largest real samples are a few hundred
+// kilobytes) while keeping time and memory bounded.
+const (
+	DefaultMaxBytes    = 5 << 20 // 5 MiB
+	DefaultMaxDepth    = 64
+	DefaultMaxElements = 200_000
+)
 
 func (l Limits) orDefault() Limits {
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = DefaultLimits.MaxBytes
+		l.MaxBytes = DefaultMaxBytes
 	}
 	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultLimits.MaxDepth
+		l.MaxDepth = DefaultMaxDepth
 	}
 	if l.MaxElements <= 0 {
-		l.MaxElements = DefaultLimits.MaxElements
+		l.MaxElements = DefaultMaxElements
 	}
 	return l
 }
@@ -102,97 +105,79 @@ func (n *Node) Child(space, local string) *Node {
 
 // Parse reads one XML document from r within lim. The declared encoding
 // (for example ISO-8859-1 or windows-1252) is honoured; a UTF-8 byte order
-// mark is skipped. Any <!DOCTYPE ...> fails with ErrDTD before anything it
-// declares could be used.
+// mark is skipped. Any <!DOCTYPE ...> fails with ErrDTD: nothing it
+// declares is ever used. Reading stops after lim.MaxBytes.
 func Parse(r io.Reader, lim Limits) (*Node, error) {
 	lim = lim.orDefault()
-	lr := &limitReader{r: r, left: lim.MaxBytes, limit: lim.MaxBytes}
-	br := bufio.NewReader(lr)
-	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
-		br.Discard(len(utf8BOM))
+	buf, err := readLimited(r, lim.MaxBytes)
+	if err != nil {
+		return nil, err
 	}
-	d := xml.NewDecoder(br)
-	d.Strict = true
-	d.CharsetReader = charsetReader
-	var (
-		root     *Node
-		stack    []*Node
-		text     [][]byte
-		elements int
-	)
+	// buf is ours and is never written again: the tree may share it.
+	return parse(buf, unsafe.String(unsafe.SliceData(buf), len(buf)), lim)
+}
+
+// ParseBytes is Parse on a byte slice. The tree does not share memory
+// with buf, which the caller may change afterwards.
+func ParseBytes(buf []byte, lim Limits) (*Node, error) {
+	lim = lim.orDefault()
+	if int64(len(buf)) > lim.MaxBytes {
+		return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
+	}
+	str := string(buf)
+	return parse(unsafe.Slice(unsafe.StringData(str), len(str)), str, lim)
+}
+
+// readLimited reads r to the end, failing with ErrTooLarge past max bytes.
+// A regular file is read into a buffer of its size.
+func readLimited(r io.Reader, max int64) ([]byte, error) {
+	size := int64(512)
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = min(st.Size(), max) + 1
+		}
+	}
+	buf := make([]byte, 0, size)
 	for {
-		startLine, startCol := d.InputPos()
-		tok, err := d.RawToken()
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > max {
+			return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", max)
+		}
 		if err == io.EOF {
-			break
+			return buf, nil
 		}
 		if err != nil {
-			return nil, wrapErr(lr, err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			elements++
-			if elements > lim.MaxElements {
-				return nil, fmt.Errorf("xml: more than %d elements at %d:%d: %w", lim.MaxElements, startLine, startCol, ErrTooManyElements)
-			}
-			if len(stack) >= lim.MaxDepth {
-				return nil, fmt.Errorf("xml: depth over %d at %d:%d: %w", lim.MaxDepth, startLine, startCol, ErrTooDeep)
-			}
-			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("xml: second root element <%s> at %d:%d: %w", t.Name.Local, startLine, startCol, ErrSyntax)
-			}
-			n := &Node{Name: t.Name, Attr: t.Copy().Attr, Pos: Pos{startLine, startCol}}
-			if len(stack) == 0 {
-				root = n
-			} else {
-				p := stack[len(stack)-1]
-				p.Children = append(p.Children, n)
-			}
-			stack = append(stack, n)
-			text = append(text, nil)
-		case xml.EndElement:
-			if len(stack) == 0 {
-				return nil, fmt.Errorf("xml: unexpected end tag at %d:%d: %w", startLine, startCol, ErrSyntax)
-			}
-			n := stack[len(stack)-1]
-			if n.Name != t.Name {
-				return nil, fmt.Errorf("xml: end tag </%s> at %d:%d does not match <%s> at %s: %w", rawName(t.Name), startLine, startCol, rawName(n.Name), n.Pos, ErrSyntax)
-			}
-			n.Text = string(text[len(text)-1])
-			stack = stack[:len(stack)-1]
-			text = text[:len(text)-1]
-		case xml.CharData:
-			if len(stack) == 0 {
-				if len(bytes.TrimSpace(t)) > 0 {
-					return nil, fmt.Errorf("xml: text outside the root element at %d:%d: %w", startLine, startCol, ErrSyntax)
-				}
-				continue
-			}
-			text[len(text)-1] = append(text[len(text)-1], t...)
-		case xml.Directive:
-			return nil, fmt.Errorf("xml: <!%s> at %d:%d: %w", firstWord(t), startLine, startCol, ErrDTD)
+			return nil, errorAt(Pos{}, err, "read")
 		}
 	}
-	if len(stack) != 0 {
-		return nil, fmt.Errorf("xml: unexpected end of input inside <%s>: %w", stack[len(stack)-1].Name.Local, ErrSyntax)
+}
+
+// parse reads the document in buf; str holds the same bytes (it may share
+// their memory) and is what names and text are cut from.
+func parse(buf []byte, str string, lim Limits) (*Node, error) {
+	if bytes.HasPrefix(buf, []byte(utf8BOM)) {
+		buf, str = buf[len(utf8BOM):], str[len(utf8BOM):]
 	}
-	if root == nil {
-		if lr.err != nil {
-			return nil, wrapErr(lr, lr.err)
-		}
-		return nil, fmt.Errorf("xml: %w", ErrEmpty)
+	decoded, err := decodeDeclared(buf)
+	if err != nil {
+		return nil, err
+	}
+	if len(decoded) != len(buf) || (len(buf) > 0 && &decoded[0] != &buf[0]) {
+		str = string(decoded)
+	}
+	s := &scanner{buf: decoded, str: str, lim: lim}
+	root, err := s.document()
+	if err != nil {
+		return nil, err
 	}
 	if err := resolveNamespaces(root, nil); err != nil {
 		return nil, err
 	}
 	return root, nil
-}
-
-func rawName(n xml.Name) string {
-	if n.Space == "" {
-		return n.Local
-	}
-	return n.Space + ":" + n.Local
 }
 
 func firstWord(b []byte) string {
@@ -206,25 +191,31 @@ func firstWord(b []byte) string {
 	return s
 }
 
-func wrapErr(lr *limitReader, err error) error {
-	if lr.exceeded {
-		return fmt.Errorf("xml: more than %d bytes: %w", lr.limit, ErrTooLarge)
-	}
-	if errors.Is(err, ErrEncoding) {
-		return fmt.Errorf("xml: %w", err)
-	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("xml: line %d: %s: %w", se.Line, se.Msg, ErrSyntax)
-	}
-	if err == io.ErrUnexpectedEOF {
-		return fmt.Errorf("xml: unexpected end of input: %w", ErrSyntax)
-	}
-	return fmt.Errorf("xml: %w", err)
+// Error is the error Parse returns: where the problem is, what it is, and
+// the sentinel (ErrSyntax, ErrDTD, ...) or I/O error it wraps.
+type Error struct {
+	Pos Pos // zero when the position is unknown
+	Msg string
+	Err error
 }
 
-// resolveNamespaces turns prefixes into namespace URIs (RawToken leaves
-// them unresolved so that we can report positions before resolution).
+func errorAt(p Pos, err error, format string, args ...any) *Error {
+	return &Error{Pos: p, Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// Error formats the error as "xml: line:col: message: cause".
+func (e *Error) Error() string {
+	if e.Pos.Line > 0 {
+		return fmt.Sprintf("xml: %s: %s: %v", e.Pos, e.Msg, e.Err)
+	}
+	return fmt.Sprintf("xml: %s: %v", e.Msg, e.Err)
+}
+
+// Unwrap returns the wrapped sentinel or I/O error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// resolveNamespaces turns prefixes into namespace URIs once the whole
+// tree is read (so that errors can name the element's position).
 func resolveNamespaces(n *Node, scope map[string]string) error {
 	var local map[string]string
 	for _, a := range n.Attr {
@@ -242,7 +233,7 @@ func resolveNamespaces(n *Node, scope map[string]string) error {
 	}
 	uri, ok := scope[n.Name.Space]
 	if n.Name.Space != "" && !ok {
-		return fmt.Errorf("xml: undeclared namespace prefix %q at %s: %w", n.Name.Space, n.Pos, ErrSyntax)
+		return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", n.Name.Space)
 	}
 	n.Name.Space = uri
 	for i, a := range n.Attr {
@@ -253,7 +244,7 @@ func resolveNamespaces(n *Node, scope map[string]string) error {
 		default:
 			u, ok := scope[a.Name.Space]
 			if !ok {
-				return fmt.Errorf("xml: undeclared namespace prefix %q at %s: %w", a.Name.Space, n.Pos, ErrSyntax)
+				return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", a.Name.Space)
 			}
 			n.Attr[i].Name.Space = u
 		}
@@ -275,55 +266,4 @@ func extend(local, scope map[string]string) map[string]string {
 		m[k] = v
 	}
 	return m
-}
-
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	enc, err := htmlindex.Get(label)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %q: %w", label, ErrEncoding)
-	}
-	return transform.NewReader(in, enc.NewDecoder()), nil
-}
-
-const utf8BOM = "\xef\xbb\xbf"
-
-// limitReader stops after left bytes and remembers that it did.
-type limitReader struct {
-	r        io.Reader
-	left     int64
-	limit    int64
-	exceeded bool
-	err      error
-}
-
-// Read implements io.Reader within the byte limit.
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		l.exceeded = true
-		l.err = ErrTooLarge
-		return 0, ErrTooLarge
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	if err != nil && err != io.EOF {
-		l.err = err
-	}
-	if l.left <= 0 && err == nil {
-		// Probe whether more input follows: a document exactly at the
-		// limit is fine, one byte more is not.
-		var one [1]byte
-		m, perr := l.r.Read(one[:])
-		if m > 0 {
-			l.exceeded = true
-			l.err = ErrTooLarge
-			return n, nil
-		}
-		if perr == io.EOF {
-			return n, io.EOF
-		}
-	}
-	return n, err
 }

@@ -86,3 +86,14 @@ func TestBOMOneByteAtATime(t *testing.T) {
 		t.Fatalf("%v %+v", err, n)
 	}
 }
+
+func TestErrorPosition(t *testing.T) {
+	_, err := xmltree.Parse(strings.NewReader("<a>\n  <b></c>\n</a>"), xmltree.Limits{})
+	var xe *xmltree.Error
+	if !errors.As(err, &xe) || xe.Pos != (xmltree.Pos{Line: 2, Col: 6}) || !errors.Is(err, xmltree.ErrSyntax) {
+		t.Fatalf("got %#v (%v)", xe, err)
+	}
+	if !strings.Contains(err.Error(), "2:6") {
+		t.Errorf("message %q lacks the position", err)
+	}
+}
