@@ -37,7 +37,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 	}
 	cons, err := c.JS.CreateOrUpdateConsumer(ctx, bus.StreamName, jetstream.ConsumerConfig{
 		Durable: ConsumerName, FilterSubjects: filters, AckPolicy: jetstream.AckExplicitPolicy,
-		AckWait: 2 * time.Minute, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckWait: 30 * time.Second, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy,
 	})
 	if err != nil {
 		return fmt.Errorf("dissem: consumer: %w", err)

@@ -200,27 +200,37 @@ type notifications struct{ q }
 const notificationColumns = `id, key, message_id, alert_id, recipient_id, channel, state, attempts, next_attempt, last_error, provider_id, created_at, updated_at`
 
 func (s notifications) Plan(ctx context.Context, ns []store.Notification) (int, error) {
+	const perInsert = 500
 	now := ts(s.db.clock.Now())
 	m := mode.From(ctx).String()
 	added := 0
-	for i := range ns {
-		n := &ns[i]
-		if n.ID == "" {
-			n.ID = ident.NewID()
+	for start := 0; start < len(ns); start += perInsert {
+		chunk := ns[start:min(start+perInsert, len(ns))]
+		rows := make([]string, len(chunk))
+		args := make([]any, 0, 14*len(chunk))
+		for i := range chunk {
+			n := &chunk[i]
+			if n.ID == "" {
+				n.ID = ident.NewID()
+			}
+			if n.NextAttempt.IsZero() {
+				n.NextAttempt = now
+			}
+			n.State, n.CreatedAt, n.UpdatedAt = store.NotifyPending, now, now
+			rows[i] = "(" + placeholders(14) + ")"
+			args = append(args, n.ID, n.Key, n.MessageID, n.AlertID, n.RecipientID, string(n.Channel), string(n.State), 0,
+				ts(n.NextAttempt), "", "", now, now, m)
 		}
-		if n.NextAttempt.IsZero() {
-			n.NextAttempt = now
-		}
-		n.State, n.CreatedAt, n.UpdatedAt = store.NotifyPending, now, now
-		res, err := s.exec(ctx, `INSERT INTO notifications (`+notificationColumns+`, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (key) DO NOTHING`, n.ID, n.Key, n.MessageID, n.AlertID, n.RecipientID, string(n.Channel), string(n.State), 0,
-			ts(n.NextAttempt), "", "", now, now, m)
+		res, err := s.exec(ctx, `INSERT INTO notifications (`+notificationColumns+`, mode) VALUES `+strings.Join(rows, ", ")+`
+			ON CONFLICT (key) DO NOTHING`, args...)
 		if err != nil {
-			return added, s.wrap(err, "sqlstore: plan notification %s", n.Key)
+			return added, s.wrap(err, "sqlstore: plan %d notifications", len(chunk))
 		}
-		if k, _ := res.RowsAffected(); k > 0 {
-			added++
+		k, err := res.RowsAffected()
+		if err != nil {
+			return added, s.wrap(err, "sqlstore: plan notifications")
 		}
+		added += int(k)
 	}
 	return added, nil
 }
