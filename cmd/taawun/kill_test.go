@@ -80,11 +80,17 @@ func TestSIGKILLDuringDissemination(t *testing.T) {
 	}
 	issue(srv.url, false)
 
+	want := 2 * recipients
 	for round := range rounds {
-		time.Sleep(time.Duration(50+rand.IntN(400)) * time.Millisecond)
+		// Kill while deliveries are flowing: wait for this server's first e-mails, then a
+		// random moment later.
 		before := len(sink.All())
+		for deadline := time.Now().Add(2 * time.Minute); len(sink.All()) == before && distinctKeys(t, sink) < want && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(20+rand.IntN(300)) * time.Millisecond)
 		srv.kill(t)
-		t.Logf("round %d: SIGKILL after %d e-mails", round+1, before)
+		t.Logf("round %d: SIGKILL with %d e-mails delivered (%d during this server's life)", round+1, len(sink.All()), len(sink.All())-before)
 		srv = startServer(t, bin, args)
 		if round == 0 {
 			issue(srv.url, true) // a second version, disseminated across the remaining kills
@@ -92,7 +98,6 @@ func TestSIGKILLDuringDissemination(t *testing.T) {
 	}
 
 	// Wait for every recipient to have both versions, then a lease longer for late repeats.
-	want := 2 * recipients
 	deadline := time.Now().Add(time.Duration(60+recipients/200) * time.Second)
 	for distinctKeys(t, sink) < want {
 		if time.Now().After(deadline) {
