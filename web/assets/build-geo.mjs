@@ -5,6 +5,7 @@
 // Outputs (paths relative to the repository root):
 //   internal/web/static/vendor/leaflet/   leaflet.js, leaflet.css, images/, LICENSE
 //   internal/web/static/vendor/fonts/     Noto Nastaliq Urdu woff2 + nastaliq.css + OFL.txt
+//   internal/web/static/vendor/geoman/    leaflet-geoman.min.js, leaflet-geoman.css, LICENSE
 //   internal/geodata/sco-countries.geojson
 //   internal/geodata/sco-provinces.geojson
 //   internal/geodata/neighbours.geojson    (non-member countries, background only)
@@ -126,6 +127,20 @@ function vendorLeaflet() {
   for (const img of fs.readdirSync(path.join(src, "dist", "images"))) {
     copy(path.join(src, "dist", "images", img), path.join(dst, "images", img));
   }
+}
+
+// ---- Leaflet-Geoman (drawing areas in the warning composer) ----------------
+
+// The dist build bundles its own dependencies (turf, lodash, polyclip-ts), so
+// the minified script and its stylesheet are all the browser needs. Its icons
+// are data: URIs in the CSS, which the Content-Security-Policy allows.
+function vendorGeoman() {
+  const src = path.join(nodeModules, "@geoman-io", "leaflet-geoman-free");
+  const dst = path.join(vendorDir, "geoman");
+  resetDir(dst);
+  copy(path.join(src, "dist", "leaflet-geoman.min.js"), path.join(dst, "leaflet-geoman.min.js"));
+  copy(path.join(src, "dist", "leaflet-geoman.css"), path.join(dst, "leaflet-geoman.css"));
+  copy(path.join(src, "LICENSE"), path.join(dst, "LICENSE"));
 }
 
 // ---- Fonts -----------------------------------------------------------------
@@ -413,6 +428,7 @@ disputed territory.
 - **Noto Nastaliq Urdu** from \`@fontsource/noto-nastaliq-urdu\`
   ${pkgVersion("@fontsource/noto-nastaliq-urdu")}: SIL Open Font License 1.1
   (\`vendor/fonts/OFL.txt\`), © 2022 The Noto Project Authors.
+- **Leaflet-Geoman** ${pkgVersion("@geoman-io/leaflet-geoman-free")}: MIT licence (\`vendor/geoman/LICENSE\`).
 `;
   fs.writeFileSync(path.join(geodataDir, "ATTRIBUTION.md"), text);
 }
@@ -421,6 +437,7 @@ disputed territory.
 
 fs.mkdirSync(geodataDir, { recursive: true });
 vendorLeaflet();
+vendorGeoman();
 vendorFonts();
 const countries = buildCountries();
 const provinces = buildProvinces();

@@ -75,20 +75,7 @@ func (s alerts) DueToExpire(ctx context.Context, now time.Time) ([]store.Alert, 
 }
 
 func (s alerts) listAlerts(ctx context.Context, query string, args ...any) ([]store.Alert, error) {
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: list alerts")
-	}
-	defer rows.Close()
-	var out []store.Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, s.wrap(err, "sqlstore: list alerts")
-		}
-		out = append(out, a)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: list alerts")
+	return collect(ctx, s.q, "list alerts", scanAlert, query, args...)
 }
 
 func scanAlert(r scanner) (store.Alert, error) {
@@ -153,28 +140,23 @@ func (s alerts) Submitted(ctx context.Context, orgIDs []string) ([]store.AlertVe
 }
 
 func (s alerts) listVersions(ctx context.Context, query string, args ...any) ([]store.AlertVersion, error) {
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: list alert versions")
+	return collect(ctx, s.q, "list alert versions", scanVersion, query, args...)
+}
+
+func scanVersion(r scanner) (store.AlertVersion, error) {
+	var (
+		v                    store.AlertVersion
+		kind, state, content string
+		submitted, decided   sql.NullTime
+	)
+	if err := r.Scan(&v.ID, &v.AlertID, &v.Seq, &kind, &state, &content, &v.DrafterID, &v.SubmitterID, &v.ApproverID,
+		&v.RejectReason, &v.CreatedAt, &v.UpdatedAt, &submitted, &decided); err != nil {
+		return v, err
 	}
-	defer rows.Close()
-	var out []store.AlertVersion
-	for rows.Next() {
-		var (
-			v                    store.AlertVersion
-			kind, state, content string
-			submitted, decided   sql.NullTime
-		)
-		if err := rows.Scan(&v.ID, &v.AlertID, &v.Seq, &kind, &state, &content, &v.DrafterID, &v.SubmitterID, &v.ApproverID,
-			&v.RejectReason, &v.CreatedAt, &v.UpdatedAt, &submitted, &decided); err != nil {
-			return nil, s.wrap(err, "sqlstore: list alert versions")
-		}
-		v.Kind, v.State, v.Content = store.VersionKind(kind), store.VersionState(state), []byte(content)
-		v.SubmittedAt, v.DecidedAt = fromNull(submitted), fromNull(decided)
-		v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
-		out = append(out, v)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: list alert versions")
+	v.Kind, v.State, v.Content = store.VersionKind(kind), store.VersionState(state), []byte(content)
+	v.SubmittedAt, v.DecidedAt = fromNull(submitted), fromNull(decided)
+	v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
+	return v, nil
 }
 
 const messageColumns = `id, alert_id, version_id, org_id, identifier, msg_type, cap_status, sent, expires, xml`
@@ -214,24 +196,19 @@ func (s alerts) Current(ctx context.Context, capStatus string, cancelledSince ti
 }
 
 func (s alerts) listMessages(ctx context.Context, query string, args ...any) ([]store.AlertMessage, error) {
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: list alert messages")
+	return collect(ctx, s.q, "list alert messages", scanMessage, query, args...)
+}
+
+func scanMessage(r scanner) (store.AlertMessage, error) {
+	var (
+		m   store.AlertMessage
+		xml string
+	)
+	if err := r.Scan(&m.ID, &m.AlertID, &m.VersionID, &m.OrgID, &m.Identifier, &m.MsgType, &m.CAPStatus, &m.Sent, &m.Expires, &xml); err != nil {
+		return m, err
 	}
-	defer rows.Close()
-	var out []store.AlertMessage
-	for rows.Next() {
-		var (
-			m   store.AlertMessage
-			xml string
-		)
-		if err := rows.Scan(&m.ID, &m.AlertID, &m.VersionID, &m.OrgID, &m.Identifier, &m.MsgType, &m.CAPStatus, &m.Sent, &m.Expires, &xml); err != nil {
-			return nil, s.wrap(err, "sqlstore: list alert messages")
-		}
-		m.XML, m.Sent, m.Expires = []byte(xml), m.Sent.UTC(), m.Expires.UTC()
-		out = append(out, m)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: list alert messages")
+	m.XML, m.Sent, m.Expires = []byte(xml), m.Sent.UTC(), m.Expires.UTC()
+	return m, nil
 }
 
 // placeholders returns n comma-separated '?'.

@@ -21,30 +21,25 @@ func (s auditLog) ListForEntity(ctx context.Context, entityType, entityID string
 }
 
 func (s auditLog) list(ctx context.Context, query string, args ...any) ([]store.AuditEntry, error) {
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: read audit log")
+	return collect(ctx, s.q, "read audit log", scanAuditEntry, query, args...)
+}
+
+func scanAuditEntry(r scanner) (store.AuditEntry, error) {
+	var (
+		e             store.AuditEntry
+		m             string
+		before, after string
+	)
+	if err := r.Scan(&e.Seq, &e.ID, &e.At, &e.Actor, &e.OrgID, &e.Action, &e.EntityType, &e.EntityID, &m,
+		&before, &after, &e.PrevHash, &e.Hash); err != nil {
+		return e, err
 	}
-	defer rows.Close()
-	var out []store.AuditEntry
-	for rows.Next() {
-		var (
-			e             store.AuditEntry
-			m             string
-			before, after string
-		)
-		if err := rows.Scan(&e.Seq, &e.ID, &e.At, &e.Actor, &e.OrgID, &e.Action, &e.EntityType, &e.EntityID, &m,
-			&before, &after, &e.PrevHash, &e.Hash); err != nil {
-			return nil, s.wrap(err, "sqlstore: read audit log")
-		}
-		e.At = e.At.UTC()
-		// A mode that does not parse is kept as live; its hash will then not match, and
-		// verification names the entry.
-		e.Mode, _ = mode.Parse(m)
-		e.Before, e.After = rawOrNil(before), rawOrNil(after)
-		out = append(out, e)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: read audit log")
+	e.At = e.At.UTC()
+	// A mode that does not parse is kept as live; its hash will then not match, and
+	// verification names the entry.
+	e.Mode, _ = mode.Parse(m)
+	e.Before, e.After = rawOrNil(before), rawOrNil(after)
+	return e, nil
 }
 
 func rawOrNil(s string) json.RawMessage {

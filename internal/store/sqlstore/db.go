@@ -213,6 +213,24 @@ func (q q) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return q.read.QueryRowContext(ctx, q.db.dialect.rebind(query), args...)
 }
 
+// collect runs a read query and scans every row with scan; what names the query in errors.
+func collect[T any](ctx context.Context, q q, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, q.wrap(err, "sqlstore: %s", what)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, q.wrap(err, "sqlstore: %s", what)
+		}
+		out = append(out, v)
+	}
+	return out, q.wrap(rows.Err(), "sqlstore: %s", what)
+}
+
 // wrap maps driver errors to the store's sentinel errors and adds context.
 func (q q) wrap(err error, format string, args ...any) error {
 	if err == nil {

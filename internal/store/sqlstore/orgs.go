@@ -64,21 +64,8 @@ func (s orgs) Get(ctx context.Context, id string) (store.Org, error) {
 }
 
 func (s orgs) List(ctx context.Context) ([]store.Org, error) {
-	rows, err := s.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE mode = ?
+	return collect(ctx, s.q, "list organisations", scanOrg, `SELECT `+orgColumns+` FROM organisations WHERE mode = ?
 		ORDER BY CASE tier WHEN 'national' THEN 0 WHEN 'provincial' THEN 1 ELSE 2 END, country, name`, mode.From(ctx).String())
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: list organisations")
-	}
-	defer rows.Close()
-	var out []store.Org
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, s.wrap(err, "sqlstore: list organisations")
-		}
-		out = append(out, o)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: list organisations")
 }
 
 func (s orgs) Update(ctx context.Context, o *store.Org) error {

@@ -74,20 +74,8 @@ func (s recipients) CreateBatch(ctx context.Context, rs []store.Recipient) error
 }
 
 func (s recipients) Recent(ctx context.Context, limit int) ([]store.Recipient, error) {
-	rows, err := s.query(ctx, `SELECT `+recipientColumns+` FROM recipients WHERE mode = ? ORDER BY id DESC LIMIT ?`, mode.From(ctx).String(), limit)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: recent recipients")
-	}
-	defer rows.Close()
-	var out []store.Recipient
-	for rows.Next() {
-		r, err := scanRecipient(rows)
-		if err != nil {
-			return nil, s.wrap(err, "sqlstore: recent recipients")
-		}
-		out = append(out, r)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: recent recipients")
+	return collect(ctx, s.q, "recent recipients", scanRecipient, `SELECT `+recipientColumns+` FROM recipients WHERE mode = ? ORDER BY id DESC LIMIT ?`,
+		mode.From(ctx).String(), limit)
 }
 
 func scanRecipient(sc scanner) (store.Recipient, error) {

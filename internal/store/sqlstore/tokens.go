@@ -32,20 +32,8 @@ func (s tokens) Touch(ctx context.Context, id string, at time.Time) error {
 }
 
 func (s tokens) ListForUser(ctx context.Context, userID string) ([]store.Token, error) {
-	rows, err := s.query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? AND mode = ? ORDER BY created_at`, userID, mode.From(ctx).String())
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: list tokens")
-	}
-	defer rows.Close()
-	var out []store.Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, s.wrap(err, "sqlstore: list tokens")
-		}
-		out = append(out, t)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: list tokens")
+	return collect(ctx, s.q, "list tokens", scanToken, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? AND mode = ? ORDER BY created_at`,
+		userID, mode.From(ctx).String())
 }
 
 func (s tokens) Delete(ctx context.Context, id string) error {

@@ -57,20 +57,7 @@ func (s users) List(ctx context.Context, orgIDs []string) ([]store.User, error) 
 			args = append(args, id)
 		}
 	}
-	rows, err := s.query(ctx, query+` ORDER BY username`, args...)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: list users")
-	}
-	defer rows.Close()
-	var out []store.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, s.wrap(err, "sqlstore: list users")
-		}
-		out = append(out, u)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: list users")
+	return collect(ctx, s.q, "list users", scanUser, query+` ORDER BY username`, args...)
 }
 
 func (s users) Update(ctx context.Context, u *store.User) error {
