@@ -106,3 +106,62 @@ func (d *Dispatcher) Send(ctx context.Context, name string, m Message) (retryabl
 	}
 	return ch.Send(ctx, m)
 }
+
+// Result is the outcome of one message of a batch.
+type Result struct {
+	Retryable bool
+	Err       error
+}
+
+// BatchChannel is a channel that takes many messages in one call, as SMS aggregators' bulk APIs
+// do. It returns one result per message, in order.
+type BatchChannel interface {
+	Channel
+	SendBatch(ctx context.Context, ms []Message) []Result
+}
+
+// batchFallbackWorkers is how many messages a channel without a bulk call gets at once.
+const batchFallbackWorkers = 8
+
+// SendBatch delivers messages on the channel called name among those of their mode: in one call
+// when the channel takes batches, else several at a time. Every message must share the context's
+// mode; an error (no such channel, mixed modes) concerns the whole batch and nothing is sent.
+func (d *Dispatcher) SendBatch(ctx context.Context, name string, ms []Message) ([]Result, error) {
+	m := mode.From(ctx)
+	for _, msg := range ms {
+		if msg.mode != m {
+			return nil, fmt.Errorf("%w: a message is %s, context is %s", ErrModeMismatch, msg.mode, m)
+		}
+	}
+	d.mu.RLock()
+	ch, ok := d.routes[routeKey{m, name}]
+	d.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: %q in %s", ErrNoRoute, name, m)
+	}
+	if bc, ok := ch.(BatchChannel); ok {
+		res := bc.SendBatch(ctx, ms)
+		if len(res) != len(ms) {
+			return nil, fmt.Errorf("dispatch: channel %q answered %d results for %d messages", name, len(res), len(ms))
+		}
+		return res, nil
+	}
+	res := make([]Result, len(ms))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(batchFallbackWorkers, len(ms)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				res[i].Retryable, res[i].Err = ch.Send(ctx, ms[i])
+			}
+		}()
+	}
+	for i := range ms {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return res, nil
+}

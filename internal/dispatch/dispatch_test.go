@@ -80,3 +80,41 @@ func TestChannelCannotServeTwoModes(t *testing.T) {
 		t.Fatal("AddExercise accepted live mode")
 	}
 }
+
+// bulkSink takes batches, as an aggregator's bulk API does.
+type bulkSink struct {
+	sink
+	batches int
+}
+
+func (b *bulkSink) SendBatch(_ context.Context, ms []Message) []Result {
+	b.mu.Lock()
+	b.batches++
+	b.got = append(b.got, ms...)
+	b.mu.Unlock()
+	return make([]Result, len(ms))
+}
+
+func TestSendBatchKeepsModesApart(t *testing.T) {
+	drill, _ := mode.Exercise("drill")
+	public, bulk := &sink{}, &bulkSink{}
+	d := New()
+	d.AddLive("email", public)
+	d.AddLive("sms", bulk)
+	live := context.Background()
+	msgs := []Message{NewMessage(live, "a", "1"), NewMessage(live, "b", "2"), NewMessage(live, "c", "3")}
+	res, err := d.SendBatch(live, "email", msgs)
+	if err != nil || len(res) != 3 || public.count() != 3 {
+		t.Fatalf("fallback batch: %v, %d sent", err, public.count())
+	}
+	if _, err := d.SendBatch(live, "sms", msgs); err != nil || bulk.batches != 1 || bulk.count() != 3 {
+		t.Fatalf("bulk batch: %v, %d batches", err, bulk.batches)
+	}
+	mixed := append(msgs, NewMessage(mode.With(live, drill), "d", "4"))
+	if _, err := d.SendBatch(live, "email", mixed); !errors.Is(err, ErrModeMismatch) || public.count() != 3 {
+		t.Fatalf("batch with an exercise message: %v, %d sent", err, public.count())
+	}
+	if _, err := d.SendBatch(mode.With(live, drill), "email", []Message{NewMessage(mode.With(live, drill), "d", "4")}); !errors.Is(err, ErrNoRoute) {
+		t.Fatalf("exercise batch to a live-only channel: %v", err)
+	}
+}

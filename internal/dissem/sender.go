@@ -25,9 +25,8 @@ type Sender struct {
 	// Limits caps each channel's rate (a carrier's throughput); channels without one are not
 	// limited.
 	Limits map[store.Channel]*rate.Limiter
-	// Batch is how many notifications are claimed at once; Workers send them concurrently.
-	Batch   int
-	Workers int
+	// Batch is how many notifications are claimed at once.
+	Batch int
 	// Lease is how long a claimed notification is reserved for this sender.
 	Lease time.Duration
 	// MaxAttempts bounds retries of retryable failures.
@@ -61,75 +60,111 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// SendDue claims one batch of due notifications and delivers them.
+// SendDue claims one batch of due notifications and delivers them: the CAP messages and
+// recipients are loaded once for the batch, messages are grouped by channel and handed to the
+// dispatcher in chunks (one call each for channels with a bulk API), the channels work side by
+// side, and successes are recorded together.
 func (s *Sender) SendDue(ctx context.Context) (Outcome, error) {
 	ns, err := s.Store.Notifications().Claim(ctx, s.Clock.Now(), s.lease(), s.batch())
 	if err != nil || len(ns) == 0 {
 		return Outcome{}, err
 	}
-	cache := &lookups{messages: map[string]*cap.Alert{}, recipients: map[string]store.Recipient{}}
-	work := make(chan store.Notification)
-	var (
-		mu  sync.Mutex
-		out Outcome
-		wg  sync.WaitGroup
-	)
-	for range s.workers() {
+	msgs, errs, err := s.buildAll(ctx, ns)
+	if err != nil {
+		return Outcome{}, err
+	}
+	groups := map[store.Channel][]int{}
+	for i, n := range ns {
+		if errs[i] == nil {
+			groups[n.Channel] = append(groups[n.Channel], i)
+		}
+	}
+	results := make([]dispatch.Result, len(ns))
+	for i := range ns {
+		if errs[i] != nil {
+			results[i] = dispatch.Result{Err: errs[i]}
+		}
+	}
+	var wg sync.WaitGroup
+	for ch, idx := range groups {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for n := range work {
-				state := s.deliver(ctx, cache, n)
-				mu.Lock()
-				switch state {
-				case store.NotifySent:
-					out.Sent++
-				case store.NotifyFailed:
-					out.Failed++
-				default:
-					out.Retried++
-				}
-				mu.Unlock()
-			}
+			s.sendChannel(ctx, ch, idx, msgs, results)
 		}()
 	}
-	for _, n := range ns {
-		work <- n
-	}
-	close(work)
 	wg.Wait()
-	return out, nil
+	if ctx.Err() != nil {
+		return Outcome{}, ctx.Err() // leases lapse and the batch is claimed again
+	}
+	return s.record(ctx, ns, results)
 }
 
-// deliver sends one notification and records the outcome.
-func (s *Sender) deliver(ctx context.Context, cache *lookups, n store.Notification) store.NotificationState {
-	msg, err := s.build(ctx, cache, n)
-	retryable := true
-	if err == nil {
-		if lim := s.Limits[n.Channel]; lim != nil {
-			if err = lim.Wait(ctx); err != nil {
-				return store.NotifyPending // shutting down: the lease will lapse and it is claimed again
+// bulkSize is the most messages handed to a channel in one call.
+const bulkSize = 1000
+
+// sendChannel sends one channel's messages in chunks, after its rate limit allows.
+func (s *Sender) sendChannel(ctx context.Context, ch store.Channel, idx []int, msgs []dispatch.Message, results []dispatch.Result) {
+	for start := 0; start < len(idx); start += bulkSize {
+		chunk := idx[start:min(start+bulkSize, len(idx))]
+		if lim := s.Limits[ch]; lim != nil {
+			for left := len(chunk); left > 0; {
+				n := min(left, max(lim.Burst(), 1))
+				if err := lim.WaitN(ctx, n); err != nil {
+					return
+				}
+				left -= n
 			}
 		}
-		retryable, err = s.Dispatcher.Send(ctx, string(n.Channel), msg)
+		batch := make([]dispatch.Message, len(chunk))
+		for i, j := range chunk {
+			batch[i] = msgs[j]
+		}
+		res, err := s.Dispatcher.SendBatch(ctx, string(ch), batch)
+		for i, j := range chunk {
+			switch {
+			case err != nil:
+				// No such channel here, or modes mixed: retrying cannot help.
+				results[j] = dispatch.Result{Err: err}
+			default:
+				results[j] = res[i]
+			}
+		}
 	}
-	n.Attempts++
+}
+
+// record writes the outcomes: successes in bulk, retries and failures one by one.
+func (s *Sender) record(ctx context.Context, ns []store.Notification, results []dispatch.Result) (Outcome, error) {
+	var (
+		out  Outcome
+		sent []string
+	)
 	now := s.Clock.Now()
-	switch {
-	case err == nil:
-		n.State, n.LastError = store.NotifySent, ""
-	case retryable && n.Attempts < s.maxAttempts():
-		n.State, n.LastError, n.NextAttempt = store.NotifyPending, err.Error(), now.Add(backoff(n.Attempts))
-	default:
-		n.State, n.LastError = store.NotifyFailed, err.Error()
+	for i := range ns {
+		n, r := &ns[i], results[i]
+		if r.Err == nil {
+			sent = append(sent, n.ID)
+			continue
+		}
+		n.Attempts++
+		if r.Retryable && n.Attempts < s.maxAttempts() {
+			n.State, n.NextAttempt = store.NotifyPending, now.Add(backoff(n.Attempts))
+			out.Retried++
+		} else {
+			n.State = store.NotifyFailed
+			out.Failed++
+		}
+		n.LastError = r.Err.Error()
+		s.log().Warn("dissem: delivery failed", "key", n.Key, "attempt", n.Attempts, "state", n.State, "err", r.Err)
+		if err := s.Store.Notifications().Update(ctx, n); err != nil {
+			return out, fmt.Errorf("dissem: record delivery %s: %w", n.Key, err)
+		}
 	}
-	if uerr := s.Store.Notifications().Update(ctx, &n); uerr != nil {
-		s.log().Error("dissem: record delivery", "key", n.Key, "err", uerr)
+	if err := s.Store.Notifications().MarkSent(ctx, sent, now); err != nil {
+		return out, err
 	}
-	if err != nil {
-		s.log().Warn("dissem: delivery failed", "key", n.Key, "attempt", n.Attempts, "state", n.State, "err", err)
-	}
-	return n.State
+	out.Sent = len(sent)
+	return out, nil
 }
 
 // backoff is exponential from 5 s, capped at 10 minutes, with full jitter so that a carrier
@@ -140,40 +175,52 @@ func backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// lookups caches messages and recipients within one batch.
-type lookups struct {
-	mu         sync.Mutex
-	messages   map[string]*cap.Alert
-	recipients map[string]store.Recipient
+// buildAll makes the outbound message of every notification, loading each CAP message and
+// recipient once; errs holds a final error for a notification that cannot be built.
+func (s *Sender) buildAll(ctx context.Context, ns []store.Notification) ([]dispatch.Message, []error, error) {
+	alerts := map[string]*cap.Alert{}
+	var ids []string
+	seen := map[string]bool{}
+	for _, n := range ns {
+		if _, ok := alerts[n.MessageID]; !ok {
+			m, err := s.Store.Alerts().Message(ctx, n.MessageID)
+			if err != nil {
+				return nil, nil, err
+			}
+			a, err := cap.ParseBytes(m.XML)
+			if err != nil {
+				return nil, nil, fmt.Errorf("dissem: stored message %s: %w", n.MessageID, err)
+			}
+			alerts[n.MessageID] = a
+		}
+		if !seen[n.RecipientID] {
+			seen[n.RecipientID] = true
+			ids = append(ids, n.RecipientID)
+		}
+	}
+	rs, err := s.Store.Recipients().GetMany(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]store.Recipient, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	msgs := make([]dispatch.Message, len(ns))
+	errs := make([]error, len(ns))
+	for i, n := range ns {
+		r, ok := byID[n.RecipientID]
+		if !ok {
+			errs[i] = fmt.Errorf("dissem: recipient %s no longer exists", n.RecipientID)
+			continue
+		}
+		msgs[i], errs[i] = build(ctx, alerts[n.MessageID], r, n)
+	}
+	return msgs, errs, nil
 }
 
 // build makes the outbound message of a notification in the recipient's language.
-func (s *Sender) build(ctx context.Context, cache *lookups, n store.Notification) (dispatch.Message, error) {
-	cache.mu.Lock()
-	a, ok := cache.messages[n.MessageID]
-	r, rok := cache.recipients[n.RecipientID]
-	cache.mu.Unlock()
-	if !ok {
-		m, err := s.Store.Alerts().Message(ctx, n.MessageID)
-		if err != nil {
-			return dispatch.Message{}, err
-		}
-		if a, err = cap.ParseBytes(m.XML); err != nil {
-			return dispatch.Message{}, fmt.Errorf("dissem: stored message %s: %w", n.MessageID, err)
-		}
-		cache.mu.Lock()
-		cache.messages[n.MessageID] = a
-		cache.mu.Unlock()
-	}
-	if !rok {
-		var err error
-		if r, err = s.Store.Recipients().Get(ctx, n.RecipientID); err != nil {
-			return dispatch.Message{}, err
-		}
-		cache.mu.Lock()
-		cache.recipients[n.RecipientID] = r
-		cache.mu.Unlock()
-	}
+func build(ctx context.Context, a *cap.Alert, r store.Recipient, n store.Notification) (dispatch.Message, error) {
 	in := infoFor(a, r.Language)
 	switch n.Channel {
 	case store.ChannelSMS:
@@ -207,8 +254,7 @@ func (s *Sender) log() *slog.Logger {
 	return s.Log
 }
 
-func (s *Sender) batch() int       { return pick(s.Batch, 200) }
-func (s *Sender) workers() int     { return pick(s.Workers, 8) }
+func (s *Sender) batch() int       { return pick(s.Batch, 2000) }
 func (s *Sender) maxAttempts() int { return pick(s.MaxAttempts, 8) }
 
 func (s *Sender) lease() time.Duration {

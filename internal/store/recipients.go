@@ -95,6 +95,8 @@ type Recipients interface {
 	// Recent returns the newest recipients, without locations.
 	Recent(ctx context.Context, limit int) ([]Recipient, error)
 	Count(ctx context.Context) (int, error)
+	// GetMany returns the recipients with the given ids (without locations), for sending.
+	GetMany(ctx context.Context, ids []string) ([]Recipient, error)
 	// Confirm marks a subscription confirmed when codeHash matches and has not expired.
 	Confirm(ctx context.Context, id, codeHash string, now time.Time) error
 }
@@ -108,6 +110,8 @@ type Notifications interface {
 	// sender that dies leaves them to be claimed again when the lease ends.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Notification, error)
 	Update(ctx context.Context, n *Notification) error
+	// MarkSent records many deliveries as sent, with one more attempt each, in few statements.
+	MarkSent(ctx context.Context, ids []string, now time.Time) error
 	// Counts returns the delivery counts of one CAP message.
 	Counts(ctx context.Context, messageID string) ([]DeliveryCount, error)
 }

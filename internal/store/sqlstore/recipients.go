@@ -110,6 +110,25 @@ func (s recipients) All(ctx context.Context) ([]store.Recipient, error) {
 	return s.list(ctx, `WHERE mode = ? AND confirmed = 1`, mode.From(ctx).String())
 }
 
+func (s recipients) GetMany(ctx context.Context, ids []string) ([]store.Recipient, error) {
+	const perQuery = 500
+	var out []store.Recipient
+	for start := 0; start < len(ids); start += perQuery {
+		chunk := ids[start:min(start+perQuery, len(ids))]
+		args := []any{mode.From(ctx).String()}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rs, err := collect(ctx, s.q, "recipients by id", scanRecipient,
+			`SELECT `+recipientColumns+` FROM recipients WHERE mode = ? AND id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
 func (s recipients) Confirm(ctx context.Context, id, codeHash string, now time.Time) error {
 	res, err := s.exec(ctx, `UPDATE recipients SET confirmed = 1, confirm_hash = '', confirm_expires = NULL, updated_at = ?
 		WHERE id = ? AND mode = ? AND confirmed = 0 AND confirm_hash = ? AND confirm_hash <> '' AND confirm_expires > ?`,
@@ -254,6 +273,22 @@ func (s notifications) Update(ctx context.Context, n *store.Notification) error 
 	res, err := s.exec(ctx, `UPDATE notifications SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, provider_id = ?, updated_at = ? WHERE id = ?`,
 		string(n.State), n.Attempts, ts(n.NextAttempt), n.LastError, n.ProviderID, n.UpdatedAt, n.ID)
 	return s.wrap(mustAffect(res, err), "sqlstore: update notification %s", n.ID)
+}
+
+func (s notifications) MarkSent(ctx context.Context, ids []string, now time.Time) error {
+	const perStatement = 1000
+	for start := 0; start < len(ids); start += perStatement {
+		chunk := ids[start:min(start+perStatement, len(ids))]
+		args := []any{ts(now)}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		if _, err := s.exec(ctx, `UPDATE notifications SET state = 'sent', attempts = attempts + 1, last_error = '', updated_at = ?
+			WHERE id IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+			return s.wrap(err, "sqlstore: mark %d notifications sent", len(chunk))
+		}
+	}
+	return nil
 }
 
 func (s notifications) Counts(ctx context.Context, messageID string) ([]store.DeliveryCount, error) {

@@ -64,9 +64,12 @@ func testRecipientsAndNotifications(t *testing.T, s store.Store, clk *clock.Manu
 	if again, _ := s.Notifications().Claim(ctx, clk.Now(), time.Minute, 10); len(again) != 0 {
 		t.Fatalf("leased notifications claimed twice: %d", len(again))
 	}
-	claimed[0].State, claimed[0].Attempts, claimed[0].ProviderID = store.NotifySent, 1, "smsc-1"
-	if err := s.Notifications().Update(ctx, &claimed[0]); err != nil {
+	if err := s.Notifications().MarkSent(ctx, []string{claimed[0].ID}, clk.Now()); err != nil {
 		t.Fatal(err)
+	}
+	many, err := s.Recipients().GetMany(ctx, []string{r.ID, pending.ID, "missing"})
+	if err != nil || len(many) != 2 {
+		t.Fatalf("GetMany = %d, %v", len(many), err)
 	}
 	clk.Advance(2 * time.Minute)
 	if expired, _ := s.Notifications().Claim(ctx, clk.Now(), time.Minute, 10); len(expired) != 1 || expired[0].ID != claimed[1].ID {
