@@ -57,6 +57,8 @@ func TestImportCSVAllOrNothing(t *testing.T) {
 type generatedCSV struct {
 	n, i int
 	buf  []byte
+	// inPunjab keeps every point inside 29.5–31.0 N, 71.0–72.8 E (central Punjab).
+	inPunjab bool
 }
 
 func (g *generatedCSV) Read(p []byte) (int, error) {
@@ -64,7 +66,11 @@ func (g *generatedCSV) Read(p []byte) (int, error) {
 		if g.i == 0 {
 			g.buf = append(g.buf, "name,language,phone,lat,lon\n"...)
 		} else {
-			g.buf = fmt.Appendf(g.buf, "r%d,ur,+92300%07d,%.4f,%.4f\n", g.i, g.i, 24+float64(g.i%1000)/100, 67+float64(g.i%700)/100)
+			lat, lon := 24+float64(g.i%1000)/100, 67+float64(g.i%700)/100
+			if g.inPunjab {
+				lat, lon = 29.5+float64(g.i%1500)/1000, 71.0+float64(g.i%1800)/1000
+			}
+			g.buf = fmt.Appendf(g.buf, "r%d,ur,+92300%07d,%.4f,%.4f\n", g.i, g.i, lat, lon)
 		}
 		g.i++
 	}

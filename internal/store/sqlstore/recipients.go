@@ -112,19 +112,26 @@ func (s recipients) All(ctx context.Context) ([]store.Recipient, error) {
 
 func (s recipients) GetMany(ctx context.Context, ids []string) ([]store.Recipient, error) {
 	const perQuery = 500
+	m := mode.From(ctx)
 	var out []store.Recipient
 	for start := 0; start < len(ids); start += perQuery {
 		chunk := ids[start:min(start+perQuery, len(ids))]
-		args := []any{mode.From(ctx).String()}
-		for _, id := range chunk {
-			args = append(args, id)
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
 		}
+		// The mode is checked here rather than in SQL: with it in the WHERE clause SQLite
+		// chose the (mode, confirmed) index and scanned every recipient once per chunk.
 		rs, err := collect(ctx, s.q, "recipients by id", scanRecipient,
-			`SELECT `+recipientColumns+` FROM recipients WHERE mode = ? AND id IN (`+placeholders(len(chunk))+`)`, args...)
+			`SELECT `+recipientColumns+` FROM recipients WHERE id IN (`+placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rs...)
+		for _, r := range rs {
+			if r.Mode == m {
+				out = append(out, r)
+			}
+		}
 	}
 	return out, nil
 }
