@@ -190,8 +190,9 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
-	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Planner: &dissem.Planner{Store: db, Targeter: targeter}}
 	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log, Lease: cfg.DeliveryLease}
+	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Sender: sender,
+		Planner: &dissem.Planner{Store: db, Targeter: targeter, Lease: sender.LeaseTime(), Clock: clk}}
 	go func() {
 		defer close(n.bg)
 		var wg sync.WaitGroup

@@ -26,7 +26,10 @@ type Consumer struct {
 	JS      jetstream.JetStream
 	Node    string
 	Planner *Planner
-	Log     *slog.Logger
+	// Sender, when set, delivers what this server just planned at once, in batches of the
+	// sender's size, instead of leaving it to the next claim.
+	Sender *Sender
+	Log    *slog.Logger
 }
 
 // Run consumes until ctx ends.
@@ -92,11 +95,31 @@ func (c *Consumer) plan(ctx context.Context, subj string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	n, err := c.Planner.Plan(ctx, msg)
+	added, err := c.Planner.Plan(ctx, msg)
 	if err != nil {
 		return err
 	}
-	c.log().Info("dissem: planned", "message", msg.Identifier, "mode", parts.Mode, "notifications", n)
+	c.log().Info("dissem: planned", "message", msg.Identifier, "mode", parts.Mode, "notifications", len(added))
+	if c.Sender != nil && c.Planner.Lease > 0 {
+		// The event is acknowledged once planned; sending the born-leased notifications
+		// carries on, and a crash leaves them to be claimed when the lease ends.
+		now := c.Sender.Clock.Now()
+		leased := added
+		for i, n := range added {
+			if !n.NextAttempt.After(now) {
+				leased = added[:i]
+				break
+			}
+		}
+		go func() {
+			for start := 0; start < len(leased); start += c.Sender.batch() {
+				if _, err := c.Sender.Deliver(ctx, leased[start:min(start+c.Sender.batch(), len(leased))]); err != nil {
+					c.log().Warn("dissem: direct delivery", "err", err)
+					return
+				}
+			}
+		}()
+	}
 	return nil
 }
 

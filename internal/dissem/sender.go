@@ -69,6 +69,15 @@ func (s *Sender) SendDue(ctx context.Context) (Outcome, error) {
 	if err != nil || len(ns) == 0 {
 		return Outcome{}, err
 	}
+	return s.Deliver(ctx, ns)
+}
+
+// Deliver sends notifications this sender holds the lease of: claimed ones, or ones a planner
+// created leased to it.
+func (s *Sender) Deliver(ctx context.Context, ns []store.Notification) (Outcome, error) {
+	if len(ns) == 0 {
+		return Outcome{}, nil
+	}
 	msgs, errs, err := s.buildAll(ctx, ns)
 	if err != nil {
 		return Outcome{}, err
@@ -256,6 +265,9 @@ func (s *Sender) log() *slog.Logger {
 
 func (s *Sender) batch() int       { return pick(s.Batch, 2000) }
 func (s *Sender) maxAttempts() int { return pick(s.MaxAttempts, 8) }
+
+// LeaseTime is how long a claim (or a planner's born lease) reserves notifications.
+func (s *Sender) LeaseTime() time.Duration { return s.lease() }
 
 func (s *Sender) lease() time.Duration {
 	if s.Lease <= 0 {

@@ -103,8 +103,10 @@ type Recipients interface {
 
 // Notifications is the notification log.
 type Notifications interface {
-	// Plan inserts notifications that do not exist yet (by key) and returns how many were new.
-	Plan(ctx context.Context, ns []Notification) (int, error)
+	// Plan inserts the notifications that do not exist yet (by key) and returns those it
+	// inserted. Notifications with a NextAttempt in the future are born leased to the caller,
+	// who sends them at once; if it dies they are claimed again when the lease ends.
+	Plan(ctx context.Context, ns []Notification) ([]Notification, error)
 	// Claim returns up to limit pending notifications whose next attempt is due and leases them
 	// until now+lease, so that several servers never send the same notification at once; a
 	// sender that dies leaves them to be claimed again when the lease ends.

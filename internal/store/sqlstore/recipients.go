@@ -213,15 +213,16 @@ type notifications struct{ q }
 
 const notificationColumns = `id, key, message_id, alert_id, recipient_id, channel, state, attempts, next_attempt, last_error, provider_id, created_at, updated_at`
 
-func (s notifications) Plan(ctx context.Context, ns []store.Notification) (int, error) {
+func (s notifications) Plan(ctx context.Context, ns []store.Notification) ([]store.Notification, error) {
 	const perInsert = 500
 	now := ts(s.db.clock.Now())
 	m := mode.From(ctx).String()
-	added := 0
+	var added []store.Notification
 	for start := 0; start < len(ns); start += perInsert {
 		chunk := ns[start:min(start+perInsert, len(ns))]
 		rows := make([]string, len(chunk))
 		args := make([]any, 0, 14*len(chunk))
+		byID := make(map[string]int, len(chunk))
 		for i := range chunk {
 			n := &chunk[i]
 			if n.ID == "" {
@@ -231,20 +232,22 @@ func (s notifications) Plan(ctx context.Context, ns []store.Notification) (int, 
 				n.NextAttempt = now
 			}
 			n.State, n.CreatedAt, n.UpdatedAt = store.NotifyPending, now, now
+			byID[n.ID] = i
 			rows[i] = "(" + placeholders(14) + ")"
 			args = append(args, n.ID, n.Key, n.MessageID, n.AlertID, n.RecipientID, string(n.Channel), string(n.State), 0,
 				ts(n.NextAttempt), "", "", now, now, m)
 		}
-		res, err := s.exec(ctx, `INSERT INTO notifications (`+notificationColumns+`, mode) VALUES `+strings.Join(rows, ", ")+`
-			ON CONFLICT (key) DO NOTHING`, args...)
+		// RETURNING names the rows inserted, so a replanned message yields only what is new.
+		ids, err := collect(ctx, q{db: s.db, read: s.write, write: s.write}, "plan notifications",
+			func(sc scanner) (string, error) { var id string; return id, sc.Scan(&id) },
+			`INSERT INTO notifications (`+notificationColumns+`, mode) VALUES `+strings.Join(rows, ", ")+`
+			ON CONFLICT (key) DO NOTHING RETURNING id`, args...)
 		if err != nil {
-			return added, s.wrap(err, "sqlstore: plan %d notifications", len(chunk))
+			return added, err
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return added, s.wrap(err, "sqlstore: plan notifications")
+		for _, id := range ids {
+			added = append(added, chunk[byID[id]])
 		}
-		added += int(k)
 	}
 	return added, nil
 }

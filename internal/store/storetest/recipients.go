@@ -50,12 +50,12 @@ func testRecipientsAndNotifications(t *testing.T, s store.Store, clk *clock.Manu
 		{Key: "k1", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelSMS},
 		{Key: "k2", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelEmail},
 	}
-	if n, err := s.Notifications().Plan(ctx, plan); err != nil || n != 2 {
-		t.Fatalf("Plan = %d, %v", n, err)
+	if added, err := s.Notifications().Plan(ctx, plan); err != nil || len(added) != 2 || added[0].Key != "k1" {
+		t.Fatalf("Plan = %+v, %v", added, err)
 	}
 	// Planning again (a redelivered event) adds nothing.
-	if n, err := s.Notifications().Plan(ctx, []store.Notification{{Key: "k1", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelSMS}}); err != nil || n != 0 {
-		t.Fatalf("replanned: %d, %v", n, err)
+	if added, err := s.Notifications().Plan(ctx, []store.Notification{{Key: "k1", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelSMS}}); err != nil || len(added) != 0 {
+		t.Fatalf("replanned: %d, %v", len(added), err)
 	}
 	claimed, err := s.Notifications().Claim(ctx, clk.Now(), time.Minute, 10)
 	if err != nil || len(claimed) != 2 {
