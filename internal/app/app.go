@@ -280,6 +280,11 @@ func channels(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dispa
 			return nil, nil, err
 		}
 	}
+	if cfg.SMSHTTPURL != "" {
+		if err := add(store.ChannelSMS, dissem.BulkHTTPChannel{URL: cfg.SMSHTTPURL, Token: cfg.SMSHTTPToken}); err != nil {
+			return nil, nil, err
+		}
+	}
 	if cfg.SMPPAddr != "" {
 		client, err := smpp.Dial(ctx, smpp.Config{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log})
 		if err != nil {

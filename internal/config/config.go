@@ -48,6 +48,9 @@ type Config struct {
 	SMPPSystemID string
 	SMPPPassword string
 	SMSFrom      string
+	// SMSHTTPURL is an SMS aggregator's bulk HTTP API, an alternative to SMPP.
+	SMSHTTPURL   string
+	SMSHTTPToken string
 	// DeliveryLease is how long a server reserves the deliveries it is sending; after a crash
 	// they wait this long before another attempt.
 	DeliveryLease time.Duration
@@ -117,6 +120,8 @@ func settings() []setting {
 		s("smpp-system-id", "", "SMPP system_id", false, func(c *Config) *string { return &c.SMPPSystemID }),
 		s("smpp-password", "", "SMPP password", true, func(c *Config) *string { return &c.SMPPPassword }),
 		s("sms-from", "NDMA", "sender shown on SMS warnings", false, func(c *Config) *string { return &c.SMSFrom }),
+		s("sms-http-url", "", "SMS aggregator's bulk HTTP API for SMS warnings, instead of SMPP (empty: none)", false, func(c *Config) *string { return &c.SMSHTTPURL }),
+		s("sms-http-token", "", "bearer token of the SMS aggregator's API", true, func(c *Config) *string { return &c.SMSHTTPToken }),
 		{name: "delivery-lease", def: "2m", help: "how long a server reserves deliveries it is sending (resent after a crash once it lapses)",
 			get: func(c *Config) string { return c.DeliveryLease.String() },
 			set: func(c *Config, v string) (err error) { c.DeliveryLease, err = time.ParseDuration(v); return err }},
@@ -282,6 +287,14 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
 		return fmt.Errorf("%w: smtp-port: %d is not a port", ErrInvalid, c.SMTPPort)
+	}
+	if c.SMPPAddr != "" && c.SMSHTTPURL != "" {
+		return fmt.Errorf("%w: smpp-addr and sms-http-url both set; choose one SMS route", ErrInvalid)
+	}
+	if c.SMSHTTPURL != "" {
+		if p, err := url.Parse(c.SMSHTTPURL); err != nil || (p.Scheme != "https" && p.Scheme != "http") {
+			return fmt.Errorf("%w: sms-http-url: %q is not an http(s) URL", ErrInvalid, c.SMSHTTPURL)
+		}
 	}
 	if c.SMPPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMPPAddr); err != nil {

@@ -87,6 +87,10 @@ func TestBadConfigurationNamesKeyAndProblem(t *testing.T) {
 		{[]string{"--log-level", "loud"}, nil, "log-level"},
 		{[]string{"--tls-cert", "a.pem"}, nil, "tls-cert and tls-key"},
 		{[]string{"--demo=perhaps"}, nil, "--demo"},
+		{[]string{"--smpp-addr", "smsc:2775", "--sms-http-url", "https://sms.example/bulk"}, nil, "choose one SMS route"},
+		{[]string{"--sms-http-url", "ftp://x"}, nil, "sms-http-url"},
+		{[]string{"--smtp-host", "mail", "--smtp-from", "nobody"}, nil, "smtp-from"},
+		{[]string{"--delivery-lease", "10ms"}, nil, "delivery-lease"},
 	}
 	for _, tt := range tests {
 		_, err := load(t, tt.args, tt.env)
