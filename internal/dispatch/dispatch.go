@@ -165,3 +165,12 @@ func (d *Dispatcher) SendBatch(ctx context.Context, name string, ms []Message) (
 	wg.Wait()
 	return res, nil
 }
+
+// Bulk reports whether the channel called name, in the context's mode, takes batches in one call.
+func (d *Dispatcher) Bulk(ctx context.Context, name string) bool {
+	d.mu.RLock()
+	ch, ok := d.routes[routeKey{mode.From(ctx), name}]
+	d.mu.RUnlock()
+	_, bulk := ch.(BatchChannel)
+	return ok && bulk
+}

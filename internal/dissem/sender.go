@@ -73,7 +73,9 @@ func (s *Sender) SendDue(ctx context.Context) (Outcome, error) {
 }
 
 // Deliver sends notifications this sender holds the lease of: claimed ones, or ones a planner
-// created leased to it.
+// created leased to it. Each channel's messages go out in chunks and every chunk is recorded as
+// soon as it is sent, so a crash repeats at most the chunks in flight (each recognisable by its
+// key) and loses nothing.
 func (s *Sender) Deliver(ctx context.Context, ns []store.Notification) (Outcome, error) {
 	if len(ns) == 0 {
 		return Outcome{}, nil
@@ -82,40 +84,67 @@ func (s *Sender) Deliver(ctx context.Context, ns []store.Notification) (Outcome,
 	if err != nil {
 		return Outcome{}, err
 	}
-	groups := map[store.Channel][]int{}
-	for i, n := range ns {
-		if errs[i] == nil {
-			groups[n.Channel] = append(groups[n.Channel], i)
+	var (
+		mu      sync.Mutex
+		total   Outcome
+		firstEr error
+	)
+	add := func(o Outcome, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		total.Sent, total.Retried, total.Failed = total.Sent+o.Sent, total.Retried+o.Retried, total.Failed+o.Failed
+		if err != nil && firstEr == nil {
+			firstEr = err
 		}
 	}
-	results := make([]dispatch.Result, len(ns))
-	for i := range ns {
+	groups := map[store.Channel][]int{}
+	var unbuildable []int
+	for i, n := range ns {
 		if errs[i] != nil {
-			results[i] = dispatch.Result{Err: errs[i]}
+			unbuildable = append(unbuildable, i)
+			continue
 		}
+		groups[n.Channel] = append(groups[n.Channel], i)
+	}
+	if len(unbuildable) > 0 {
+		results := make([]dispatch.Result, len(unbuildable))
+		sub := make([]store.Notification, len(unbuildable))
+		for k, i := range unbuildable {
+			sub[k], results[k] = ns[i], dispatch.Result{Err: errs[i]}
+		}
+		add(s.record(ctx, sub, results))
 	}
 	var wg sync.WaitGroup
 	for ch, idx := range groups {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.sendChannel(ctx, ch, idx, msgs, results)
+			s.sendChannel(ctx, ch, idx, ns, msgs, add)
 		}()
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
-		return Outcome{}, ctx.Err() // leases lapse and the batch is claimed again
+		return total, ctx.Err() // leases lapse and the rest is claimed again
 	}
-	return s.record(ctx, ns, results)
+	return total, firstEr
 }
 
-// bulkSize is the most messages handed to a channel in one call.
-const bulkSize = 1000
+// Chunk sizes: a bulk API takes up to bulkSize in one call; one-by-one channels are recorded
+// every oneByOneChunk messages, which bounds the repeats after a crash.
+const (
+	bulkSize      = 1000
+	oneByOneChunk = 64
+)
 
-// sendChannel sends one channel's messages in chunks, after its rate limit allows.
-func (s *Sender) sendChannel(ctx context.Context, ch store.Channel, idx []int, msgs []dispatch.Message, results []dispatch.Result) {
-	for start := 0; start < len(idx); start += bulkSize {
-		chunk := idx[start:min(start+bulkSize, len(idx))]
+// sendChannel sends one channel's messages in chunks, each after its rate limit allows and
+// recorded before the next.
+func (s *Sender) sendChannel(ctx context.Context, ch store.Channel, idx []int, ns []store.Notification, msgs []dispatch.Message, add func(Outcome, error)) {
+	size := oneByOneChunk
+	if s.Dispatcher.Bulk(ctx, string(ch)) {
+		size = bulkSize
+	}
+	for start := 0; start < len(idx); start += size {
+		chunk := idx[start:min(start+size, len(idx))]
 		if lim := s.Limits[ch]; lim != nil {
 			for left := len(chunk); left > 0; {
 				n := min(left, max(lim.Burst(), 1))
@@ -126,19 +155,22 @@ func (s *Sender) sendChannel(ctx context.Context, ch store.Channel, idx []int, m
 			}
 		}
 		batch := make([]dispatch.Message, len(chunk))
+		sub := make([]store.Notification, len(chunk))
 		for i, j := range chunk {
-			batch[i] = msgs[j]
+			batch[i], sub[i] = msgs[j], ns[j]
 		}
 		res, err := s.Dispatcher.SendBatch(ctx, string(ch), batch)
-		for i, j := range chunk {
-			switch {
-			case err != nil:
-				// No such channel here, or modes mixed: retrying cannot help.
-				results[j] = dispatch.Result{Err: err}
-			default:
-				results[j] = res[i]
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			// No such channel here, or modes mixed: retrying cannot help.
+			res = make([]dispatch.Result, len(chunk))
+			for i := range res {
+				res[i] = dispatch.Result{Err: err}
 			}
 		}
+		add(s.record(ctx, sub, res))
 	}
 }
 
