@@ -223,3 +223,44 @@ func TestComposerPreview(t *testing.T) {
 		t.Fatal("preview stored a draft")
 	}
 }
+
+// TestPublicStreamAnnouncesActualWarnings: open public pages hear of an Actual warning as it is
+// issued, and never of a Test one.
+func TestPublicStreamAnnouncesActualWarnings(t *testing.T) {
+	n := newTestNode(t)
+	duty, approver := n.login(t, "duty.officer"), n.login(t, "approver")
+	visitor := n.anon(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, visitor.Base+"/alerts/stream", nil)
+	stream := newEventReader(visitor.Do(req))
+	issue := func(status, headline string) {
+		body := floodAlert(headline)
+		body["cap_status"] = status
+		var created apiAlert
+		resp := duty.PostJSON("/api/v1/alerts", body)
+		json.NewDecoder(resp.Body).Decode(&created)
+		duty.PostJSON("/api/v1/alerts/"+created.ID+"/submit", nil)
+		if resp := approver.PostJSON("/api/v1/alerts/"+created.ID+"/approve", nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("approve %s: %d", status, resp.StatusCode)
+		}
+	}
+	issue("Test", "A test")
+	issue("Actual", "The real one")
+	e, err := stream.next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Kind      string `json:"kind"`
+		MessageID string `json:"message_id"`
+	}
+	json.Unmarshal(e.Data, &got)
+	if got.Kind != "alert.issued" || got.MessageID == "" {
+		t.Fatalf("first public event %s", e.Data)
+	}
+	m, err := n.db.Alerts().Message(context.Background(), got.MessageID)
+	if err != nil || m.CAPStatus != "Actual" {
+		t.Fatalf("the public stream announced %+v (a Test message?)", m)
+	}
+}

@@ -86,6 +86,7 @@ func (s *Server) routeTable() []route {
 
 		// Public warnings: no login.
 		{method: "GET", pattern: "/alerts", access: public, kind: kindPage, handle: s.publicAlertsPage},
+		{method: "GET", pattern: "/alerts/stream", access: public, kind: kindRaw, handle: s.publicAlertStream},
 		{method: "GET", pattern: "/alerts/{ref}", access: public, kind: kindPage, handle: s.publicAlert},
 		{method: "GET", pattern: "/alerts.geojson", access: public, kind: kindRaw, handle: s.publicAlertsGeoJSON},
 		{method: "GET", pattern: "/subscribe", access: public, kind: kindPage, handle: s.subscribePage},
