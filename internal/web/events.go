@@ -7,13 +7,26 @@ import (
 	"time"
 
 	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/live"
 	"github.com/taawun/taawun/internal/mode"
 )
 
 // events streams the node's bus events of the request's mode to a page as server-sent events,
-// limited to the organisations the caller acts in. Connections end after SSELifetime and pages
-// reconnect, so no server holds a client for ever and load spreads across servers.
+// limited to the organisations the caller acts in.
 func (s *Server) events(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	visible := map[string]bool{}
+	s.streamEvents(w, r, mode.From(r.Context()), func(ctx context.Context, e live.Event) (string, []byte, bool) {
+		// Events are unnamed (the kind is inside the data) so pages handle every kind,
+		// including kinds added later, with one onmessage handler.
+		return e.ID, e.Payload, s.eventVisible(ctx, rc.P, e.OrgID, visible)
+	})
+}
+
+// streamEvents serves bus events of mode m as server-sent events, each turned into an id and
+// data by pick (or skipped when it says no). Connections end after SSELifetime and pages
+// reconnect, so no server holds a client for ever and load spreads across servers; a comment
+// every 15 s keeps proxies from closing an idle stream.
+func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, m mode.Mode, pick func(context.Context, live.Event) (string, []byte, bool)) {
 	if s.Live == nil {
 		writeProblem(w, http.StatusServiceUnavailable, "live events are not available on this server")
 		return
@@ -21,7 +34,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	rctl := http.NewResponseController(w)
 	ctx, cancel := context.WithTimeout(r.Context(), s.SSELifetime)
 	defer cancel()
-	client := s.Live.Subscribe(mode.From(r.Context()))
+	client := s.Live.Subscribe(m)
 	defer client.Close()
 
 	h := w.Header()
@@ -32,7 +45,6 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	fmt.Fprintf(w, "retry: 3000\n: connected to %s\n\n", s.Node.ID)
 	_ = rctl.Flush()
 
-	visible := map[string]bool{}
 	heartbeat := time.NewTicker(15 * time.Second)
 	defer heartbeat.Stop()
 	for {
@@ -44,12 +56,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 				return
 			}
 		case e := <-client.Events():
-			if !s.eventVisible(ctx, rc.P, e.OrgID, visible) {
+			id, data, ok := pick(ctx, e)
+			if !ok {
 				continue
 			}
-			// Events are unnamed (the kind is inside the data) so pages handle every kind,
-			// including kinds added later, with one onmessage handler.
-			if _, err := fmt.Fprintf(w, "id: %s\ndata: %s\n\n", e.ID, e.Payload); err != nil {
+			if _, err := fmt.Fprintf(w, "id: %s\ndata: %s\n\n", id, data); err != nil {
 				return
 			}
 		}
