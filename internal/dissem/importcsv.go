@@ -29,6 +29,13 @@ var (
 	emailish = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
+// ValidPhone reports whether s is an international (E.164) number such as +923001234567: the
+// form SMSCs and aggregators take.
+func ValidPhone(s string) bool { return e164.MatchString(s) }
+
+// ValidEmail reports whether s looks like a deliverable e-mail address (local@domain.tld).
+func ValidEmail(s string) bool { return emailish.MatchString(s) }
+
 // RowError is one problem of one row of an import.
 type RowError struct {
 	Row     int    `json:"row"` // 1-based, counting the header as row 1
@@ -174,13 +181,13 @@ func parseRow(rec []string, col map[string]int, row int) (store.Recipient, []Row
 		bad("language", "%q is not en, ur, ru or zh", r.Language)
 	}
 	if r.Phone != "" {
-		if !e164.MatchString(r.Phone) {
+		if !ValidPhone(r.Phone) {
 			bad("phone", "%q is not an international number such as +923001234567", r.Phone)
 		}
 		r.Channels = append(r.Channels, store.ChannelSMS)
 	}
 	if r.Email != "" {
-		if !emailish.MatchString(r.Email) {
+		if !ValidEmail(r.Email) {
 			bad("email", "%q is not an e-mail address", r.Email)
 		}
 		r.Channels = append(r.Channels, store.ChannelEmail)

@@ -46,7 +46,7 @@ func (s *Server) apiRecipientsImport(w http.ResponseWriter, r *http.Request, rc 
 	case errors.Is(err, dissem.ErrImportRejected):
 		writeJSONStatus(w, http.StatusUnprocessableEntity, map[string]any{
 			"type": "about:blank", "title": "Unprocessable Entity", "status": 422,
-			"detail": "nothing was imported: " + itoa(res.ErrorCount) + " of " + itoa(res.Rows) + " rows have errors", "result": res,
+			"detail": "nothing was imported: " + strconv.Itoa(res.ErrorCount) + " of " + strconv.Itoa(res.Rows) + " rows have errors", "result": res,
 		}, "application/problem+json")
 	case errors.As(err, &tooBig):
 		writeProblem(w, http.StatusRequestEntityTooLarge, "file larger than the import limit; nothing was imported")
@@ -81,9 +81,17 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 	rcp := store.Recipient{Name: in.Name, Language: in.Language, Phone: in.Phone, Email: in.Email, WebhookURL: in.Webhook, WebhookSecret: in.Secret,
 		Broadcast: in.Broadcast, Test: in.Test, Confirmed: true}
 	if in.Phone != "" {
+		if !dissem.ValidPhone(in.Phone) {
+			writeProblemField(w, http.StatusUnprocessableEntity, "phone must be an international number such as +923001234567", "phone")
+			return
+		}
 		rcp.Channels = append(rcp.Channels, store.ChannelSMS)
 	}
 	if in.Email != "" {
+		if !dissem.ValidEmail(in.Email) {
+			writeProblemField(w, http.StatusUnprocessableEntity, "email is not an e-mail address", "email")
+			return
+		}
 		rcp.Channels = append(rcp.Channels, store.ChannelEmail)
 	}
 	if in.Webhook != "" {
@@ -117,5 +125,3 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": rcp.ID, "channels": rcp.Channels})
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -24,6 +24,18 @@ func TestRecipientsImportAPI(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"column": "phone"`) || !strings.Contains(body, `"row": 2`) {
 		t.Fatalf("bad import: %d %s", resp.StatusCode, body)
 	}
+	for field, body := range map[string]map[string]any{
+		"phone": {"phone": "03001234567", "lat": 31.5, "lon": 74.3},
+		"email": {"email": "not an address", "lat": 31.5, "lon": 74.3},
+	} {
+		resp := duty.PostJSON("/api/v1/recipients", body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || duty.problem(resp).Field != field {
+			t.Errorf("recipient with a bad %s: %d", field, resp.StatusCode)
+		}
+	}
+	if resp := duty.PostJSON("/api/v1/recipients", map[string]any{"phone": "+923001234567", "lat": 31.5, "lon": 74.3}); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("good recipient: %d", resp.StatusCode)
+	}
 	if resp := post("x", "application/json"); resp.StatusCode != http.StatusUnsupportedMediaType {
 		t.Fatalf("wrong type: %d", resp.StatusCode)
 	}

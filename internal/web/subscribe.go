@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/dispatch"
+	"github.com/taawun/taawun/internal/dissem"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/ident"
 	"github.com/taawun/taawun/internal/store"
@@ -27,11 +27,6 @@ const (
 	maxSubscribesPerIP  = 10
 	maxConfirmsPerIP    = 20
 	subscriptionActorID = "public"
-)
-
-var (
-	phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
 type subscribeForm struct {
@@ -65,9 +60,9 @@ func (s *Server) subscribeSubmit(w http.ResponseWriter, r *http.Request, rc *req
 	lon, errLon := strconv.ParseFloat(f.Lon, 64)
 	rcp := store.Recipient{Meta: store.Meta{ID: ident.NewID()}, Name: f.Name, Language: f.Language}
 	switch {
-	case f.Channel == "email" && emailPattern.MatchString(f.Address):
+	case f.Channel == "email" && dissem.ValidEmail(f.Address):
 		rcp.Email, rcp.Channels = f.Address, []store.Channel{store.ChannelEmail}
-	case f.Channel == "sms" && phonePattern.MatchString(f.Address):
+	case f.Channel == "sms" && dissem.ValidPhone(f.Address):
 		rcp.Phone, rcp.Channels = f.Address, []store.Channel{store.ChannelSMS}
 	default:
 		fail(http.StatusUnprocessableEntity, "subscribe.bad_address", f.Address)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/taawun/taawun/internal/cap/capsig"
+	"github.com/taawun/taawun/internal/cap/internal/captest"
 )
 
 // xmlsecTemplate is an XML-DSig template that xmlsec1 fills in.
@@ -26,10 +27,7 @@ const xmlsecTemplate = `<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><S
 // signatures verify there, and its signatures verify here, with and
 // without a processing instruction and a comment outside the root.
 func TestInteropXMLSec(t *testing.T) {
-	xmlsec, err := exec.LookPath("xmlsec1")
-	if err != nil {
-		t.Skip("xmlsec1 not installed (apt-get install xmlsec1); interoperability not checked")
-	}
+	xmlsec := captest.Tool(t, "xmlsec1", "xmlsec1")
 	src, err := os.ReadFile("../testdata/full.xml")
 	if err != nil {
 		t.Fatal(err)

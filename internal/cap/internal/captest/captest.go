@@ -5,10 +5,13 @@ package captest
 import (
 	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/taawun/taawun/internal/testenv"
 )
 
 // Row is one line of MANIFEST.tsv.
@@ -26,6 +29,16 @@ func Dir(t testing.TB) string {
 		t.Skipf("shared test data not found at %s (set TAAWUN_SHARED_TESTDATA to its folder): %v", dir, err)
 	}
 	return dir
+}
+
+// Tool returns the path of an external program a test checks against (xmllint, xmlsec1). It
+// skips the test when the program is missing, and fails it in CI (TAAWUN_REQUIRE_ALL=1), where
+// .ci/run installs the Debian package named.
+func Tool(t testing.TB, name, debianPackage string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	testenv.Need(t, err == nil, name+" not installed (apt-get install "+debianPackage+")")
+	return p
 }
 
 // Lookup returns the shared test data folder and an error when it has
