@@ -115,22 +115,32 @@ func (s *Service) checkContent(org store.Org, c Content) error {
 
 // Load returns an alert with its versions and messages.
 func (s *Service) Load(ctx context.Context, p *auth.Principal, id string) (Detail, error) {
-	a, err := s.Store.Alerts().Get(ctx, id)
+	d, err := load(ctx, s.Store, p, id)
 	if err != nil {
 		return Detail{}, err
 	}
+	return *d, nil
+}
+
+// load reads an alert the principal may see, with its versions and messages, through r (the
+// store, or a transaction).
+func load(ctx context.Context, r store.Reader, p *auth.Principal, id string) (*Detail, error) {
+	a, err := r.Alerts().Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	if !p.InScope(a.OrgID) {
-		return Detail{}, fmt.Errorf("alert %s: %w", id, store.ErrNotFound)
+		return nil, fmt.Errorf("alert %s: %w", id, store.ErrNotFound)
 	}
-	d := Detail{Alert: a}
-	if d.Versions, err = s.Store.Alerts().Versions(ctx, id); err != nil {
-		return Detail{}, err
+	d := &Detail{Alert: a}
+	if d.Versions, err = r.Alerts().Versions(ctx, id); err != nil {
+		return nil, err
 	}
-	if d.Messages, err = s.Store.Alerts().Messages(ctx, id); err != nil {
-		return Detail{}, err
+	if d.Messages, err = r.Alerts().Messages(ctx, id); err != nil {
+		return nil, err
 	}
 	if len(d.Versions) == 0 {
-		return Detail{}, fmt.Errorf("alert %s has no versions", id)
+		return nil, fmt.Errorf("alert %s has no versions", id)
 	}
 	return d, nil
 }
@@ -381,20 +391,11 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, id string, perm
 		return fmt.Errorf("%w: needs %s", ErrForbidden, perm)
 	}
 	return s.Store.WithTx(ctx, func(tx store.Tx) error {
-		a, err := tx.Alerts().Get(ctx, id)
+		d, err := load(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if !p.InScope(a.OrgID) {
-			return fmt.Errorf("alert %s: %w", id, store.ErrNotFound)
-		}
-		d := &Detail{Alert: a}
-		if d.Versions, err = tx.Alerts().Versions(ctx, id); err != nil {
-			return err
-		}
-		if d.Messages, err = tx.Alerts().Messages(ctx, id); err != nil {
-			return err
-		}
+		a := d.Alert
 		org, err := tx.Orgs().Get(ctx, a.OrgID)
 		if err != nil {
 			return err

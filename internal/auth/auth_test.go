@@ -200,3 +200,18 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestPermissionsListsEveryGrant keeps Permissions (used by /api/v1/me) complete.
+func TestPermissionsListsEveryGrant(t *testing.T) {
+	listed := map[Permission]bool{}
+	for _, p := range Permissions() {
+		listed[p] = true
+	}
+	for role, grants := range roleGrants {
+		for _, p := range append(append([]Permission(nil), everyone...), grants...) {
+			if !listed[p] {
+				t.Errorf("role %s grants %s, which Permissions does not list", role, p)
+			}
+		}
+	}
+}

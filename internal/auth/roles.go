@@ -23,6 +23,12 @@ const (
 	PermManageRecipients Permission = "recipient.manage"
 )
 
+// Permissions lists every permission, in a stable order.
+func Permissions() []Permission {
+	return []Permission{PermViewDashboard, PermViewOrgs, PermManageOrgs, PermViewUsers, PermManageUsers, PermViewAudit,
+		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise, PermViewMetrics, PermOwnTokens, PermManageRecipients}
+}
+
 // Role names. A user has exactly one role in their organisation.
 const (
 	RoleAdmin             = "admin"

@@ -60,7 +60,7 @@ func toAPIOrg(o store.Org) apiOrg {
 
 func (s *Server) apiMe(w http.ResponseWriter, _ *http.Request, rc *reqCtx) {
 	var perms []auth.Permission
-	for _, p := range allPermissions {
+	for _, p := range auth.Permissions() {
 		if rc.P.Can(p) {
 			perms = append(perms, p)
 		}
@@ -69,13 +69,6 @@ func (s *Server) apiMe(w http.ResponseWriter, _ *http.Request, rc *reqCtx) {
 		"user": auth.UserView(rc.P.User), "org": toAPIOrg(rc.P.Org), "scope": rc.P.Scope,
 		"permissions": perms, "node": s.Node.ID, "language": rc.Lang,
 	})
-}
-
-// allPermissions lists every permission, for /api/v1/me.
-var allPermissions = []auth.Permission{
-	auth.PermViewDashboard, auth.PermViewOrgs, auth.PermManageOrgs, auth.PermViewUsers, auth.PermManageUsers,
-	auth.PermViewAudit, auth.PermDraftAlerts, auth.PermApproveAlerts, auth.PermOperate, auth.PermLiaise,
-	auth.PermViewMetrics, auth.PermOwnTokens, auth.PermManageRecipients,
 }
 
 func (s *Server) apiOrgsList(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
