@@ -8,12 +8,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 
 	"golang.org/x/text/language"
 )
 
+// Catalogues are split by area so that each part of the system keeps its own strings:
+// catalog/<lang>.json holds the shared ones and catalog/<area>.<lang>.json those of one area
+// (hazards, operations, …). A key defined in two files of one language is an error.
+//
 //go:embed catalog/*.json
 var catalogFiles embed.FS
 
@@ -61,15 +66,32 @@ func Load() (*Catalog, error) {
 	tags := make([]language.Tag, len(Langs))
 	for i, l := range Langs {
 		tags[i] = language.Make(string(l))
-		b, err := fs.ReadFile(catalogFiles, "catalog/"+string(l)+".json")
+		c.messages[l] = map[string]string{}
+	}
+	files, err := fs.Glob(catalogFiles, "catalog/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: list catalogues: %w", err)
+	}
+	for _, name := range files {
+		base := strings.TrimSuffix(path.Base(name), ".json")
+		lang, ok := Parse(base[strings.LastIndex(base, ".")+1:])
+		if !ok {
+			return nil, fmt.Errorf("i18n: catalogue file %s does not end in a supported language", name)
+		}
+		b, err := fs.ReadFile(catalogFiles, name)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: catalogue %s: %w", l, err)
+			return nil, fmt.Errorf("i18n: catalogue %s: %w", name, err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: catalogue %s: %w", l, err)
+			return nil, fmt.Errorf("i18n: catalogue %s: %w", name, err)
 		}
-		c.messages[l] = m
+		for k, v := range m {
+			if _, dup := c.messages[lang][k]; dup {
+				return nil, fmt.Errorf("i18n: key %q is defined twice for %s (again in %s)", k, lang, name)
+			}
+			c.messages[lang][k] = v
+		}
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil

@@ -63,7 +63,7 @@ func (s *Server) openAPIDocument() map[string]any {
 				"token":   map[string]any{"type": "http", "scheme": "bearer", "description": "API token (tw_…) from POST /api/v1/tokens or the account page"},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "browser session; unsafe methods also need the X-CSRF-Token header"},
 			},
-			"schemas": schemas,
+			"schemas": allSchemas(),
 		},
 		"security": []any{map[string]any{"token": []any{}}, map[string]any{"session": []any{}}},
 	}
@@ -134,7 +134,22 @@ func list(key, item string) map[string]any {
 	return object([]string{key}, map[string]any{key: map[string]any{"type": "array", "items": ref(item)}})
 }
 
-var schemas = map[string]any{
+// allSchemas merges the schemas of every area (coreSchemas and each area's own map, kept beside
+// its handlers). A name defined twice is a programming error the OpenAPI test catches.
+func allSchemas() map[string]any {
+	out := map[string]any{}
+	for _, set := range []map[string]any{coreSchemas} {
+		for name, schema := range set {
+			if _, dup := out[name]; dup {
+				panic("web: OpenAPI schema " + name + " defined twice")
+			}
+			out[name] = schema
+		}
+	}
+	return out
+}
+
+var coreSchemas = map[string]any{
 	"Problem": object([]string{"type", "title", "status"}, map[string]any{
 		"type": str, "title": str, "status": map[string]any{"type": "integer"}, "detail": str, "field": str}),
 	"Org": object([]string{"id", "origin_node", "mode", "name", "country", "tier"}, map[string]any{

@@ -42,8 +42,20 @@ type route struct {
 	handle  func(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 }
 
-// routeTable lists every route the node serves.
+// routeTable lists every route the node serves: the core routes below and those of each area,
+// which keeps its own list beside its handlers.
 func (s *Server) routeTable() []route {
+	var all []route
+	for _, area := range [][]route{
+		s.coreRoutes(),
+	} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+// coreRoutes are the node's own routes: operations, accounts, alerts and recipients.
+func (s *Server) coreRoutes() []route {
 	return []route{
 		// Operations.
 		{method: "GET", pattern: "/healthz", access: public, kind: kindRaw, handle: s.healthz},
