@@ -26,6 +26,7 @@ func main() {
 	flag.IntVar(&cfg.n, "n", 10_000_000, "number of subscribers")
 	flag.IntVar(&cfg.runs, "runs", 5, "timed runs per query and system (after one warm-up)")
 	flag.StringVar(&cfg.dsn, "dsn", "postgres://taawun:taawun@127.0.0.1:5432/geobench", "PostgreSQL+PostGIS database for the comparison")
+	flag.StringVar(&cfg.workMem, "work-mem", "256MB", "PostgreSQL work_mem of the benchmark's session")
 	flag.StringVar(&cfg.cities, "cities", "testdata/pk-cities.csv", "GeoNames places: geonameid,name,lat,lon,population")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "random seed of the subscriber locations")
 	flag.Parse()
@@ -38,6 +39,7 @@ func main() {
 type config struct {
 	n, runs int
 	dsn     string
+	workMem string
 	cities  string
 	seed    uint64
 }
@@ -59,7 +61,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pg, err := newPostGIS(ctx, cfg.dsn, subs, cfg.seed, log)
+	pg, err := newPostGIS(ctx, cfg.dsn, cfg.workMem, subs, cfg.seed, log)
 	if err != nil {
 		return err
 	}

@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capgeo"
 	"github.com/taawun/taawun/internal/geodata"
+	"github.com/taawun/taawun/internal/geotarget"
 )
 
 // ErrOutsideJurisdiction is returned when an area reaches beyond the organisation's jurisdiction.
@@ -48,6 +49,45 @@ func jurisdiction(raw json.RawMessage) (orb.MultiPolygon, error) {
 	return nil, fmt.Errorf("alert: jurisdiction is a %s, not a polygon", g.Type)
 }
 
+// prepared is a jurisdiction made ready for many point tests: an indexed area answers
+// containment, the multipolygon distances to the border.
+type prepared struct {
+	area  *geotarget.Area
+	edges edgeGrid
+}
+
+// jurisdictions keeps organisations' prepared jurisdictions, by their GeoJSON, so that a
+// province's thousands of vertices are indexed once, not on every draft and approval.
+type jurisdictions struct {
+	mu    sync.Mutex
+	byRaw map[string]*prepared
+}
+
+// jurisdictionsKept bounds the cache; organisations' jurisdictions are few and rarely change.
+const jurisdictionsKept = 256
+
+func (c *jurisdictions) get(raw json.RawMessage) (*prepared, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.byRaw[string(raw)]; ok {
+		return p, nil
+	}
+	mp, err := jurisdiction(raw)
+	if err != nil {
+		return nil, err
+	}
+	area, err := geotarget.NewArea(geotarget.MultiPolygon(mp))
+	if err != nil {
+		return nil, fmt.Errorf("alert: jurisdiction: %w", err)
+	}
+	if c.byRaw == nil || len(c.byRaw) >= jurisdictionsKept {
+		c.byRaw = map[string]*prepared{}
+	}
+	p := &prepared{area: area, edges: newEdgeGrid(mp)}
+	c.byRaw[string(raw)] = p
+	return p, nil
+}
+
 // areaGeometry turns an area into a multipolygon (lon/lat), regions resolved from the gazetteer.
 func areaGeometry(a Area) (orb.MultiPolygon, error) {
 	ca := cap.Area{AreaDesc: a.Desc, Polygons: a.Polygons, Circles: a.Circles}
@@ -72,8 +112,7 @@ func areaGeometry(a Area) (orb.MultiPolygon, error) {
 // borders are sampled every sampleStep and each sample must lie inside the jurisdiction (within
 // borderTolerance); a polygon whose border lies inside a region without crossing it lies inside
 // it too, unless it surrounds a hole, which jurisdictions do not have.
-func checkWithin(areas []Area, juris orb.MultiPolygon, orgName string) error {
-	bound := juris.Bound()
+func checkWithin(areas []Area, juris *prepared, orgName string) error {
 	for i, a := range areas {
 		mp, err := areaGeometry(a)
 		if err != nil {
@@ -82,10 +121,9 @@ func checkWithin(areas []Area, juris orb.MultiPolygon, orgName string) error {
 		for _, poly := range mp {
 			for _, ring := range poly[:1] {
 				for _, p := range densify(ring) {
-					if bound.Pad(0.1).Contains(p) && planar.MultiPolygonContains(juris, p) {
-						continue
-					}
-					if distanceToBorderKm(juris, p) <= borderTolerance {
+					// Near the border first: footprints clipped to a jurisdiction put many
+					// samples exactly on it, where the exact containment test is slowest.
+					if juris.edges.near(p, borderTolerance) || juris.area.Contains(geotarget.Point{Lat: p[1], Lon: p[0]}) {
 						continue
 					}
 					return fmt.Errorf("%w: area %q reaches %.3f,%.3f, outside the jurisdiction of %s", ErrOutsideJurisdiction, a.Desc, p[1], p[0], orgName)
@@ -110,20 +148,56 @@ func densify(ring orb.Ring) []orb.Point {
 	return out
 }
 
-// distanceToBorderKm is the distance from p to the nearest edge of mp, in kilometres, with
-// degrees of longitude shortened by the cosine of the latitude.
-func distanceToBorderKm(mp orb.MultiPolygon, p orb.Point) float64 {
-	best := math.Inf(1)
-	kx := math.Cos(p[1] * math.Pi / 180)
+// edgeGrid files a multipolygon's edges under the grid cells their bounding boxes cover, so that
+// "is this point near the border" looks at a few edges instead of a province's thousands.
+type edgeGrid map[[2]int32][][2]orb.Point
+
+// edgeCell is the grid's cell size in degrees (about 11 km, twice the border tolerance).
+const edgeCell = 0.1
+
+func cellOf(x, y float64) [2]int32 {
+	return [2]int32{int32(math.Floor(x / edgeCell)), int32(math.Floor(y / edgeCell))}
+}
+
+func newEdgeGrid(mp orb.MultiPolygon) edgeGrid {
+	g := edgeGrid{}
 	for _, poly := range mp {
 		for _, ring := range poly {
 			for i := 0; i+1 < len(ring); i++ {
-				best = math.Min(best, segmentDistance(p, ring[i], ring[i+1], kx))
+				a, b := ring[i], ring[i+1]
+				lo, hi := cellOf(min(a[0], b[0]), min(a[1], b[1])), cellOf(max(a[0], b[0]), max(a[1], b[1]))
+				for x := lo[0]; x <= hi[0]; x++ {
+					for y := lo[1]; y <= hi[1]; y++ {
+						g[[2]int32{x, y}] = append(g[[2]int32{x, y}], [2]orb.Point{a, b})
+					}
+				}
 			}
 		}
 	}
-	return best * 111.195
+	return g
 }
+
+// near reports whether p lies within km of an edge, with degrees of longitude shortened by the
+// cosine of the latitude.
+func (g edgeGrid) near(p orb.Point, km float64) bool {
+	kx := math.Cos(p[1] * math.Pi / 180)
+	dy := km / kmPerDegree
+	dx := dy / max(kx, 1e-6)
+	lo, hi := cellOf(p[0]-dx, p[1]-dy), cellOf(p[0]+dx, p[1]+dy)
+	for x := lo[0]; x <= hi[0]; x++ {
+		for y := lo[1]; y <= hi[1]; y++ {
+			for _, e := range g[[2]int32{x, y}] {
+				if segmentDistance(p, e[0], e[1], kx)*kmPerDegree <= km {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// kmPerDegree is the length of a degree of latitude (and of longitude at the equator).
+const kmPerDegree = 111.195
 
 func segmentDistance(p, a, b orb.Point, kx float64) float64 {
 	ax, ay := (a[0]-p[0])*kx, a[1]-p[1]

@@ -33,6 +33,8 @@ type Service struct {
 	Clock clock.Clock
 	// Node is the node id; CAP identifiers and the sender are made from it.
 	Node string
+
+	jurisdictions jurisdictions
 }
 
 // Sender is the CAP sender of every message of the node.
@@ -106,7 +108,7 @@ func (s *Service) checkContent(org store.Org, c Content) error {
 	if ps := c.Check(s.Clock.Now(), known); len(ps) > 0 {
 		return ps
 	}
-	juris, err := jurisdiction(org.Jurisdiction)
+	juris, err := s.jurisdictions.get(org.Jurisdiction)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrForbidden, org.Name, err)
 	}
@@ -297,7 +299,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id string) (st
 		if err := json.Unmarshal(v.Content, &c); err != nil {
 			return "", err
 		}
-		juris, err := jurisdiction(p.Org.Jurisdiction)
+		juris, err := s.jurisdictions.get(p.Org.Jurisdiction)
 		if err != nil {
 			return "", fmt.Errorf("%w: %s: %w", ErrForbidden, p.Org.Name, err)
 		}

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -28,9 +29,13 @@ import (
 	"github.com/taawun/taawun/internal/config"
 	"github.com/taawun/taawun/internal/dispatch"
 	"github.com/taawun/taawun/internal/dissem"
+	"github.com/taawun/taawun/internal/hazard"
 	"github.com/taawun/taawun/internal/i18n"
+	"github.com/taawun/taawun/internal/impact"
 	"github.com/taawun/taawun/internal/live"
 	"github.com/taawun/taawun/internal/node"
+	"github.com/taawun/taawun/internal/ops"
+	"github.com/taawun/taawun/internal/population"
 	"github.com/taawun/taawun/internal/seed"
 	"github.com/taawun/taawun/internal/sms/smpp"
 	"github.com/taawun/taawun/internal/store"
@@ -163,7 +168,13 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	dispatcher, closeChannels, err := channels(ctx, cfg, log)
+	reg.MustRegister(hazard.SourceCollector{Store: db, Log: log})
+	vapid, err := pushVAPID(cfg, id)
+	if err != nil {
+		return nil, err
+	}
+	receipts := dissem.NewReceiptRecorder(db, log)
+	dispatcher, closeChannels, err := channels(ctx, cfg, log, &dissem.WebPushChannel{VAPID: vapid, Store: db, Clock: clk, Log: log}, receipts)
 	if err != nil {
 		return nil, err
 	}
@@ -173,10 +184,18 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	if err := targeter.Load(ctx); err != nil {
 		return nil, fmt.Errorf("build the targeting index: %w", err)
 	}
+	// Gazetteer and population layers (embedded places, imported districts and grid); the
+	// impact estimator (impact.New(geo)) and the geography imports share it.
+	geo := &population.Layers{}
+	if _, err := geo.Reload(ctx, db.Geography()); err != nil {
+		return nil, fmt.Errorf("load geography layers: %w", err)
+	}
 	srv, err := web.New(web.Options{
 		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
 		PublicURL: cfg.PublicURL, Alerts: alerts, Targeter: targeter, Dispatcher: dispatcher,
+		PushPublicKey: vapid.PublicKey(), Population: geo,
+		Ops: ops.New(db, clk), Chromium: cfg.Chromium,
 	})
 	if err != nil {
 		return nil, err
@@ -191,13 +210,22 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	n.cancel = cancel
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
 	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log, Lease: cfg.DeliveryLease}
+	// Hazard monitoring: every server polls (one server per source at a time, by lease) and
+	// runs the triggers for the events it is handed by the shared durable consumer.
+	hazardPoller := &hazard.Poller{Store: db, Ingester: &hazard.Ingester{Store: db}, Clock: clk, Log: log,
+		Holder: fmt.Sprintf("%s@%s/%d", id.ID, host, os.Getpid())}
+	hazardMail := &hazard.Mailer{Store: db, Dispatcher: dispatcher, Catalog: catalog, BaseURL: cfg.PublicURL, Log: log}
+	hazardTriggers := &hazard.Consumer{JS: b.JS, Node: id.ID, Log: log, Trigger: &hazard.Trigger{Store: db, Alerts: alerts,
+		Impact: impact.New(geo), Catalog: catalog, Clock: clk, Log: log, Notify: hazardMail.Notify}}
 	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Sender: sender,
-		Planner: &dissem.Planner{Store: db, Targeter: targeter, Lease: sender.LeaseTime(), Clock: clk}}
+		Planner: &dissem.Planner{Store: db, Targeter: targeter, Lease: sender.LeaseTime(), Clock: clk,
+			Officials: &dissem.Officials{Store: db}}}
 	go func() {
 		defer close(n.bg)
 		var wg sync.WaitGroup
 		for _, run := range []func(context.Context) error{
-			relay.Run, planner.Run, sender.Run,
+			relay.Run, planner.Run, sender.Run, receipts.Run,
+			hazardPoller.Run, hazardTriggers.Run,
 			func(ctx context.Context) error { return targeter.Follow(ctx, b.Conn, id.ID) },
 			func(ctx context.Context) error { housekeeping(ctx, db, alerts, clk, log); return nil },
 		} {
@@ -262,13 +290,17 @@ func (n *Node) close() {
 	n.closers = nil
 }
 
-// channels builds the outbound dispatcher from the configured servers: webhooks and cell
-// broadcast centres always (they are addressed per recipient), e-mail and SMS when configured.
-func channels(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dispatch.Dispatcher, func(), error) {
+// channels builds the outbound dispatcher from the configured servers: webhooks, cell
+// broadcast centres and Web Push always (they are addressed per recipient; push needs only the
+// node's VAPID key, which every node has), e-mail and SMS when configured.
+func channels(ctx context.Context, cfg *config.Config, log *slog.Logger, push *dissem.WebPushChannel, receipts *dissem.ReceiptRecorder) (*dispatch.Dispatcher, func(), error) {
 	d := dispatch.New()
 	closeAll := func() {}
 	add := func(ch store.Channel, c dispatch.Channel) error { return d.AddLive(string(ch), c) }
 	if err := add(store.ChannelWebhook, dissem.HTTPChannel{}); err != nil {
+		return nil, nil, err
+	}
+	if err := add(store.ChannelPush, push); err != nil {
 		return nil, nil, err
 	}
 	if err := add(store.ChannelCBC, dissem.HTTPChannel{}); err != nil {
@@ -286,7 +318,8 @@ func channels(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dispa
 		}
 	}
 	if cfg.SMPPAddr != "" {
-		client, err := smpp.Dial(ctx, smpp.Config{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log})
+		client, err := smpp.Dial(ctx, smpp.Config{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log,
+			OnReceipt: receipts.Add})
 		if err != nil {
 			return nil, nil, fmt.Errorf("SMSC %s: %w", cfg.SMPPAddr, err)
 		}
@@ -296,6 +329,33 @@ func channels(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dispa
 		}
 	}
 	return d, closeAll, nil
+}
+
+// pushVAPID is the node's Web Push identity: the configured key, else one derived from the node
+// key (made once with the node and shared by its servers like the node key itself), with the
+// contact push services' operators may write to.
+func pushVAPID(cfg *config.Config, id node.Identity) (*dissem.VAPID, error) {
+	var (
+		key *ecdsa.PrivateKey
+		err error
+	)
+	if cfg.VAPIDPrivateKey != "" {
+		key, err = dissem.ParseVAPIDKey(cfg.VAPIDPrivateKey)
+	} else {
+		key, err = dissem.DeriveVAPIDKey(id.Key.Seed())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("vapid-private-key: %w", err)
+	}
+	subject := cfg.VAPIDSubject
+	switch {
+	case subject != "":
+	case cfg.SMTPFrom != "":
+		subject = "mailto:" + cfg.SMTPFrom
+	case strings.HasPrefix(cfg.PublicURL, "https://"):
+		subject = cfg.PublicURL
+	}
+	return dissem.NewVAPID(key, subject)
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.

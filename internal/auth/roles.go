@@ -21,12 +21,23 @@ const (
 	PermOwnTokens     Permission = "token.own"
 	// PermManageRecipients adds and imports the people and systems warnings go to.
 	PermManageRecipients Permission = "recipient.manage"
+	// PermReportOps writes significant-events log entries and situation reports.
+	PermReportOps Permission = "ops.report"
+	// PermVetLog vets log entries onto an incident's shared log (the controller's right).
+	PermVetLog Permission = "ops.vet"
+	// PermManageGeography imports district boundaries and population grids.
+	PermManageGeography Permission = "geography.manage"
+	// PermManageSources configures the hazard feeds the node polls.
+	PermManageSources Permission = "hazard.source.manage"
+	// PermManageTriggers configures the rules that draft warnings from hazard events.
+	PermManageTriggers Permission = "hazard.trigger.manage"
 )
 
 // Permissions lists every permission, in a stable order.
 func Permissions() []Permission {
 	return []Permission{PermViewDashboard, PermViewOrgs, PermManageOrgs, PermViewUsers, PermManageUsers, PermViewAudit,
-		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise, PermViewMetrics, PermOwnTokens, PermManageRecipients}
+		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise, PermViewMetrics, PermOwnTokens, PermManageRecipients,
+		PermReportOps, PermVetLog, PermManageGeography, PermManageSources, PermManageTriggers}
 }
 
 // Role names. A user has exactly one role in their organisation.
@@ -47,11 +58,12 @@ var everyone = []Permission{PermViewDashboard, PermViewOrgs, PermOwnTokens}
 // drafter and approver are different people in any case.
 var roleGrants = map[string][]Permission{
 	RoleAdmin: {PermManageOrgs, PermViewUsers, PermManageUsers, PermViewAudit, PermViewMetrics,
-		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise, PermManageRecipients},
-	RoleDutyOfficer:       {PermDraftAlerts, PermViewUsers, PermManageRecipients},
+		PermDraftAlerts, PermApproveAlerts, PermOperate, PermLiaise, PermManageRecipients, PermReportOps, PermVetLog, PermManageGeography,
+		PermManageSources, PermManageTriggers},
+	RoleDutyOfficer:       {PermDraftAlerts, PermViewUsers, PermManageRecipients, PermReportOps, PermManageTriggers},
 	RoleApprover:          {PermApproveAlerts, PermViewUsers, PermViewAudit},
-	RoleOperationsOfficer: {PermOperate, PermViewUsers},
-	RolePartnerLiaison:    {PermLiaise},
+	RoleOperationsOfficer: {PermOperate, PermViewUsers, PermReportOps, PermVetLog},
+	RolePartnerLiaison:    {PermLiaise, PermReportOps},
 	RoleViewer:            {},
 }
 

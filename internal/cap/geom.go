@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxPolygonPoints bounds the points ParsePolygon accepts. Real polygons
@@ -39,7 +41,7 @@ func ParsePolygon(s string) ([]Point, error) {
 		return nil, fmt.Errorf("cap: parse polygon %q: %d points, at least 4 needed: %w", short(s), n, ErrGeometry)
 	}
 	pts := make([]Point, 0, n)
-	for _, f := range strings.Fields(s) {
+	for f, rest := nextField(s); f != ""; f, rest = nextField(rest) {
 		p, err := parsePoint(f)
 		if err != nil {
 			return nil, fmt.Errorf("cap: parse polygon %q: %w", short(s), err)
@@ -74,8 +76,8 @@ func parsePoint(s string) (Point, error) {
 	if !ok {
 		return Point{}, fmt.Errorf("point %q is not lat,lon: %w", short(s), ErrGeometry)
 	}
-	lat, err1 := strconv.ParseFloat(la, 64)
-	lon, err2 := strconv.ParseFloat(lo, 64)
+	lat, err1 := parseDecimal(la)
+	lon, err2 := parseDecimal(lo)
 	if err1 != nil || err2 != nil {
 		return Point{}, fmt.Errorf("point %q is not two numbers: %w", short(s), ErrGeometry)
 	}
@@ -83,6 +85,75 @@ func parsePoint(s string) (Point, error) {
 		return Point{}, fmt.Errorf("point %q out of range: %w", short(s), ErrGeometry)
 	}
 	return Point{Lat: lat, Lon: lon}, nil
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// parseDecimal is strconv.ParseFloat(s, 64) with a fast path for the
+// plain decimals coordinates are written in ("-12.345678"): with at most
+// 15 digits the mantissa and the power of ten are exact in a float64, so
+// one division gives the correctly rounded value, as strconv computes it
+// in that case too. Everything else goes to strconv.
+func parseDecimal(s string) (float64, error) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var mant uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot && digits > 0:
+			dot = true
+		default:
+			return strconv.ParseFloat(s, 64)
+		}
+	}
+	if digits == 0 || digits > 15 || dot && frac == 0 {
+		return strconv.ParseFloat(s, 64)
+	}
+	f := float64(mant) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, nil
+}
+
+// nextField returns the first field of s and what follows it, splitting
+// around white space exactly as strings.Fields does, without allocating;
+// field is "" when none is left.
+func nextField(s string) (field, rest string) {
+	at := func(i int) (rune, int) {
+		if c := s[i]; c < utf8.RuneSelf {
+			return rune(c), 1
+		}
+		return utf8.DecodeRuneInString(s[i:])
+	}
+	i := 0
+	for i < len(s) {
+		r, size := at(i)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	start := i
+	for i < len(s) {
+		r, size := at(i)
+		if unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	return s[start:i], s[i:]
 }
 
 // countFields counts white-space separated fields without allocating.

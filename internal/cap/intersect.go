@@ -1,6 +1,9 @@
 package cap
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // SelfIntersection reports whether two non-adjacent edges of the closed
 // ring pts cross or touch, and which (edge i joins pts[i] and pts[i+1]).
@@ -20,7 +23,7 @@ func SelfIntersection(pts []Point) (i, k int, crossed bool) {
 		a, b := pts[e], pts[e+1]
 		edges[e] = edge{min(a.Lat, b.Lat), max(a.Lat, b.Lat), e}
 	}
-	sort.Slice(edges, func(x, y int) bool { return edges[x].lo < edges[y].lo })
+	slices.SortFunc(edges, func(x, y edge) int { return cmp.Compare(x.lo, y.lo) })
 	var active []edge
 	for _, e := range edges {
 		kept := active[:0]

@@ -58,9 +58,10 @@ func ParseNode(n *xmltree.Node) (*Alert, error) {
 	if v == "" {
 		return nil, fmt.Errorf("cap: <alert> in unknown namespace %q: %w", n.Name.Space, ErrNotCAP)
 	}
-	p := &parser{ns: n.Name.Space, version: v}
+	p := &parser{ns: n.Name.Space, version: v, slab: make([]fieldPos, descendants(n))}
 	a := &Alert{Version: v, Meta: Meta{Pos: n.Pos}}
-	decodeChildren(p, a, n, "alert", alertFields, &a.Meta)
+	p.path = append(p.path, pathStep{name: "alert", index: -1})
+	decodeChildren(p, a, n, alertFields, &a.Meta)
 	a.Structure = p.issues
 	return a, nil
 }
@@ -69,6 +70,57 @@ type parser struct {
 	ns      string
 	version Version
 	issues  []Issue
+	slab    []fieldPos // Meta.fields of all elements are carved from it
+	// path leads to the element being decoded; it is rendered only for
+	// issues.
+	path []pathStep
+}
+
+// pathStep is one element of parser.path.
+type pathStep struct {
+	name  string
+	index int // -1 when the element may occur once
+}
+
+// pathString renders the path to the element being decoded, with more
+// appended, e.g. alert/info[0]/area[1].
+func (p *parser) pathString(more string) string {
+	var b strings.Builder
+	for i, s := range p.path {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(s.name)
+		if s.index >= 0 {
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+		}
+	}
+	if more != "" {
+		b.WriteString("/" + more)
+	}
+	return b.String()
+}
+
+// fields returns an empty list with room for n child positions. Lists
+// are carved from one slab with their capacity capped, so that Meta.add
+// never writes into a neighbour's list.
+func (p *parser) fields(n int) []fieldPos {
+	if len(p.slab) < n {
+		return make([]fieldPos, 0, n)
+	}
+	f := p.slab[:0:n]
+	p.slab = p.slab[n:]
+	return f
+}
+
+// descendants counts the elements below n: the room the Meta.fields of
+// a whole alert need.
+func descendants(n *xmltree.Node) int {
+	k := len(n.Children)
+	for _, c := range n.Children {
+		k += descendants(c)
+	}
+	return k
 }
 
 // issue records a structural error.
@@ -81,38 +133,46 @@ type field[T any] struct {
 	name  string
 	multi bool
 	only  Version // if set, the element exists only in this version
-	set   func(p *parser, t *T, n *xmltree.Node, at elemPath)
+	set   func(p *parser, t *T, n *xmltree.Node)
 }
 
 func text[T any](name string, get func(*T) *string) field[T] {
-	return field[T]{name: name, set: func(p *parser, t *T, n *xmltree.Node, at elemPath) {
-		*get(t) = leafText(p, n, at)
+	return field[T]{name: name, set: func(p *parser, t *T, n *xmltree.Node) {
+		*get(t) = leafText(p, n)
 	}}
 }
 
 func texts[T any](name string, get func(*T) *[]string) field[T] {
-	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, at elemPath) {
+	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node) {
 		s := get(t)
-		*s = append(*s, leafText(p, n, at))
+		*s = append(*s, leafText(p, n))
 	}}
 }
 
 func named[T any](name string, get func(*T) *[]NamedValue) field[T] {
-	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node, at elemPath) {
-		nv := NamedValue{Meta: Meta{Pos: n.Pos}}
+	return field[T]{name: name, multi: true, set: func(p *parser, t *T, n *xmltree.Node) {
+		nv := grow(get(t))
+		nv.Meta.Pos = n.Pos
 		if len(n.Children) == 0 && p.version == V10 {
 			// CAP 1.0 writes these as "valueName=value".
 			nv.ValueName, nv.Value, _ = strings.Cut(strings.TrimSpace(n.Text), "=")
 		} else {
-			decodeChildren(p, &nv, n, at.String(), namedValueFields, &nv.Meta)
+			decodeChildren(p, nv, n, namedValueFields, &nv.Meta)
 		}
-		s := get(t)
-		*s = append(*s, nv)
 	}}
 }
 
+// grow appends a zero element to *s and returns it, to be decoded in
+// place: building it aside and appending a copy would allocate it twice.
+// Nothing appends to *s while the element is decoded.
+func grow[E any](s *[]E) *E {
+	var zero E
+	*s = append(*s, zero)
+	return &(*s)[len(*s)-1]
+}
+
 // elemPath names a child element for issue paths without building the
-// string unless it is needed.
+// string unless it is needed (the validator's counterpart of parser.path).
 type elemPath struct {
 	parent, name string
 	index        int // -1 when the element may occur once
@@ -127,19 +187,37 @@ func (e elemPath) String() string {
 	return s
 }
 
-func leafText(p *parser, n *xmltree.Node, at elemPath) string {
+func leafText(p *parser, n *xmltree.Node) string {
 	for _, c := range n.Children {
-		p.issue(RuleUnknown, at.String()+"/"+c.Name.Local, c.Pos, "unexpected element <%s> inside <%s>", c.Name.Local, n.Name.Local)
+		p.issue(RuleUnknown, p.pathString(c.Name.Local), c.Pos, "unexpected element <%s> inside <%s>", c.Name.Local, n.Name.Local)
 	}
 	return n.Text
 }
 
+// fieldIndex returns the index of the field called name in version v, or
+// -1. Names are unique in a field list, so the search may start anywhere:
+// it starts at from, the last field matched, because children mostly
+// come in schema order.
+func fieldIndex[T any](fields []field[T], name string, v Version, from int) int {
+	from = min(from, len(fields))
+	for k := range fields {
+		i := from + k
+		if i >= len(fields) {
+			i -= len(fields)
+		}
+		if f := &fields[i]; f.name == name && (f.only == "" || f.only == v) {
+			return i
+		}
+	}
+	return -1
+}
+
 // decodeChildren assigns n's children to t using fields, recording
-// positions in m and structural problems in p.
-func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, path string, fields []field[T], m *Meta) {
+// positions in m and structural problems in p; p.path leads to n.
+func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, fields []field[T], m *Meta) {
 	last := -1
 	var counts [32]int // more than any CAP element has children
-	m.fields = make([]fieldPos, 0, len(n.Children))
+	m.fields = p.fields(len(n.Children))
 	for _, c := range n.Children {
 		if c.Name.Space != p.ns {
 			if c.Name.Space == NSDSig && c.Name.Local == "Signature" {
@@ -149,39 +227,33 @@ func decodeChildren[T any](p *parser, t *T, n *xmltree.Node, path string, fields
 					continue
 				}
 			}
-			p.issue(RuleForeign, path+"/"+c.Name.Local, c.Pos, "element <%s> from namespace %q is not allowed here", c.Name.Local, c.Name.Space)
+			p.issue(RuleForeign, p.pathString(c.Name.Local), c.Pos, "element <%s> from namespace %q is not allowed here", c.Name.Local, c.Name.Space)
 			continue
 		}
-		idx := -1
-		for i, f := range fields {
-			if f.name == c.Name.Local && (f.only == "" || f.only == p.version) {
-				idx = i
-				break
-			}
-		}
+		idx := fieldIndex(fields, c.Name.Local, p.version, max(last, 0))
 		if idx < 0 {
-			p.issue(RuleUnknown, path+"/"+c.Name.Local, c.Pos, "unknown element <%s> in <%s>", c.Name.Local, n.Name.Local)
+			p.issue(RuleUnknown, p.pathString(c.Name.Local), c.Pos, "unknown element <%s> in <%s>", c.Name.Local, n.Name.Local)
 			continue
 		}
 		f := fields[idx]
 		k := counts[idx]
 		counts[idx]++
-		at := elemPath{parent: path, name: f.name, index: -1}
+		at := pathStep{name: f.name, index: -1}
 		if f.multi {
 			at.index = k
 		}
+		p.path = append(p.path, at)
 		if k > 0 && !f.multi {
-			p.issue(RuleRepeated, at.String(), c.Pos, "<%s> may occur only once in <%s>", f.name, n.Name.Local)
-			continue
+			p.issue(RuleRepeated, p.pathString(""), c.Pos, "<%s> may occur only once in <%s>", f.name, n.Name.Local)
+		} else {
+			if idx < last && p.version != V10 {
+				p.issue(RuleOrder, p.pathString(""), c.Pos, "<%s> is out of order in <%s>", f.name, n.Name.Local)
+			}
+			last = max(last, idx)
+			m.add(f.name, c.Pos)
+			f.set(p, t, c)
 		}
-		if idx < last && p.version != V10 {
-			p.issue(RuleOrder, at.String(), c.Pos, "<%s> is out of order in <%s>", f.name, n.Name.Local)
-		}
-		if idx > last {
-			last = idx
-		}
-		m.add(f.name, c.Pos)
-		f.set(p, t, c, at)
+		p.path = p.path[:len(p.path)-1]
 	}
 }
 
@@ -193,7 +265,7 @@ var namedValueFields = []field[NamedValue]{
 var alertFields = []field[Alert]{
 	text("identifier", func(a *Alert) *string { return &a.Identifier }),
 	text("sender", func(a *Alert) *string { return &a.Sender }),
-	{name: "password", only: V10, set: func(p *parser, a *Alert, n *xmltree.Node, at elemPath) { a.Password = leafText(p, n, at) }},
+	{name: "password", only: V10, set: func(p *parser, a *Alert, n *xmltree.Node) { a.Password = leafText(p, n) }},
 	text("sent", func(a *Alert) *string { return &a.Sent }),
 	text("status", func(a *Alert) *string { return &a.Status }),
 	text("msgType", func(a *Alert) *string { return &a.MsgType }),
@@ -205,10 +277,10 @@ var alertFields = []field[Alert]{
 	text("note", func(a *Alert) *string { return &a.Note }),
 	text("references", func(a *Alert) *string { return &a.References }),
 	text("incidents", func(a *Alert) *string { return &a.Incidents }),
-	{name: "info", multi: true, set: func(p *parser, a *Alert, n *xmltree.Node, at elemPath) {
-		in := Info{Meta: Meta{Pos: n.Pos}}
-		decodeChildren(p, &in, n, at.String(), infoFields, &in.Meta)
-		a.Infos = append(a.Infos, in)
+	{name: "info", multi: true, set: func(p *parser, a *Alert, n *xmltree.Node) {
+		in := grow(&a.Infos)
+		in.Meta.Pos = n.Pos
+		decodeChildren(p, in, n, infoFields, &in.Meta)
 	}},
 }
 
@@ -232,15 +304,15 @@ var infoFields = []field[Info]{
 	text("web", func(i *Info) *string { return &i.Web }),
 	text("contact", func(i *Info) *string { return &i.Contact }),
 	named("parameter", func(i *Info) *[]NamedValue { return &i.Parameters }),
-	{name: "resource", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, at elemPath) {
-		r := Resource{Meta: Meta{Pos: n.Pos}}
-		decodeChildren(p, &r, n, at.String(), resourceFields, &r.Meta)
-		in.Resources = append(in.Resources, r)
+	{name: "resource", multi: true, set: func(p *parser, in *Info, n *xmltree.Node) {
+		r := grow(&in.Resources)
+		r.Meta.Pos = n.Pos
+		decodeChildren(p, r, n, resourceFields, &r.Meta)
 	}},
-	{name: "area", multi: true, set: func(p *parser, in *Info, n *xmltree.Node, at elemPath) {
-		ar := Area{Meta: Meta{Pos: n.Pos}}
-		decodeChildren(p, &ar, n, at.String(), areaFields, &ar.Meta)
-		in.Areas = append(in.Areas, ar)
+	{name: "area", multi: true, set: func(p *parser, in *Info, n *xmltree.Node) {
+		ar := grow(&in.Areas)
+		ar.Meta.Pos = n.Pos
+		decodeChildren(p, ar, n, areaFields, &ar.Meta)
 	}},
 }
 

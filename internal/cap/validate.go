@@ -63,12 +63,60 @@ var (
 	severityValues  = []string{"Extreme", "Severe", "Moderate", "Minor", "Unknown"}
 	certaintyValues = []string{"Observed", "Likely", "Possible", "Unlikely", "Unknown"}
 
-	dateTimeRE = regexp.MustCompile(`^\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$`)
-	languageRE = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
-	mimeRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;.*)?$`)
-	htmlRE     = regexp.MustCompile(`(?i)<\s*/?\s*(p|br|div|span|b|i|a|ul|li|table|tr|td|html|body|font|strong|em)\b|&(nbsp|amp|lt|gt|quot|#\d+);`)
-	digestRE   = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	mimeRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;.*)?$`)
+	htmlRE   = regexp.MustCompile(`(?i)<\s*/?\s*(p|br|div|span|b|i|a|ul|li|table|tr|td|html|body|font|strong|em)\b|&(nbsp|amp|lt|gt|quot|#\d+);`)
+	digestRE = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 )
+
+// dateTimeForm is the shape of a CAP date-time: d is a digit, + is '+'
+// or '-'; every other byte stands for itself.
+const dateTimeForm = "dddd-dd-ddTdd:dd:dd+dd:dd"
+
+// isDateTimeForm reports whether s has the form YYYY-MM-DDThh:mm:ss±hh:mm
+// (ASCII digits, nothing before or after); whether the numbers make a
+// real date-time is for parseDateTime.
+func isDateTimeForm(s string) bool {
+	if len(s) != len(dateTimeForm) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; dateTimeForm[i] {
+		case 'd':
+			if c < '0' || c > '9' {
+				return false
+			}
+		case '+':
+			if c != '+' && c != '-' {
+				return false
+			}
+		default:
+			if c != dateTimeForm[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isLanguageTag reports whether s is an RFC 3066 language tag: 1 to 8
+// ASCII letters, then any number of "-" and 1 to 8 letters or digits.
+func isLanguageTag(s string) bool {
+	first := true
+	for part := range strings.SplitSeq(s, "-") {
+		if len(part) < 1 || len(part) > 8 {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			letter := 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+			if !letter && (first || c < '0' || c > '9') {
+				return false
+			}
+		}
+		first = false
+	}
+	return true
+}
 
 // required checks a required element: missing and empty are errors.
 func (c *checker) required(m *Meta, path, name, value string) bool {
@@ -116,16 +164,50 @@ func (c *checker) dateTime(m *Meta, path, name, value string) (time.Time, bool) 
 	}
 	pos := m.FieldPos(name, 0)
 	s := strings.TrimSpace(value)
-	if !dateTimeRE.MatchString(s) {
+	if !isDateTimeForm(s) {
 		c.add(RuleDateTime, SevError, path+"/"+name, pos, "<%s> %q is not YYYY-MM-DDThh:mm:ss±hh:mm (no fractions, no Z)", name, value)
 		return time.Time{}, false
 	}
-	t, err := time.Parse("2006-01-02T15:04:05-07:00", s)
-	if err != nil {
+	t, ok := parseDateTime(s)
+	if !ok {
 		c.add(RuleDateTime, SevError, path+"/"+name, pos, "<%s> %q is not a real date-time", name, value)
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// parseDateTime returns the instant a string of dateTimeForm names. It
+// refuses exactly what time.Parse refuses for that form (a month, day,
+// hour, minute or second out of range, a zone offset over 24 hours or 60
+// minutes) without parsing a layout each time.
+func parseDateTime(s string) (time.Time, bool) {
+	num := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	year, month, day := num(0)*100+num(2), num(5), num(8)
+	hour, minute, sec := num(11), num(14), num(17)
+	zoneHour, zoneMin := num(20), num(23)
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		hour > 23 || minute > 59 || sec > 59 || zoneHour > 24 || zoneMin > 60 {
+		return time.Time{}, false
+	}
+	offset := time.Duration(zoneHour*60+zoneMin) * time.Minute
+	if s[19] == '-' {
+		offset = -offset
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC).Add(-offset), true
+}
+
+// daysIn returns the number of days in month (1–12) of the Gregorian year.
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func badToken(s string) bool { return strings.ContainsAny(s, " \t\r\n,<&") }
@@ -215,7 +297,7 @@ func (c *checker) references(m *Meta) {
 	}
 	for _, r := range refs {
 		parts := strings.Split(r, ",")
-		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || !dateTimeRE.MatchString(parts[2]) {
+		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || !isDateTimeForm(parts[2]) {
 			c.add(RuleReferences, SevError, "alert/references", pos, "reference %q is not sender,identifier,sent", short(r))
 			continue
 		}
@@ -228,9 +310,9 @@ func (c *checker) references(m *Meta) {
 func (c *checker) info(i int, sent time.Time, sentOK bool) {
 	in := &c.a.Infos[i]
 	m := &in.Meta
-	p := fmt.Sprintf("alert/info[%d]", i)
+	p := elemPath{parent: "alert", name: "info", index: i}.String()
 	if in.Language != "" || m.Has("language") {
-		if !languageRE.MatchString(strings.TrimSpace(in.Language)) {
+		if !isLanguageTag(strings.TrimSpace(in.Language)) {
 			c.add(RuleLanguage, SevError, p+"/language", m.FieldPos("language", 0), "<language> %q is not an RFC 3066 tag", in.Language)
 		}
 	}
@@ -288,10 +370,10 @@ func (c *checker) info(i int, sent time.Time, sentOK bool) {
 	}
 	c.namedValues(p, "parameter", in.Parameters)
 	for j := range in.Resources {
-		c.resource(fmt.Sprintf("%s/resource[%d]", p, j), &in.Resources[j])
+		c.resource(elemPath{parent: p, name: "resource", index: j}.String(), &in.Resources[j])
 	}
 	for j := range in.Areas {
-		c.area(fmt.Sprintf("%s/area[%d]", p, j), &in.Areas[j])
+		c.area(elemPath{parent: p, name: "area", index: j}.String(), &in.Areas[j])
 	}
 }
 
@@ -359,11 +441,41 @@ var base64Class = func() (t [256]uint8) {
 	return t
 }()
 
+// base64Weight is 1 for the bytes of the base64 alphabet, 0 for white
+// space and 0x80 for everything else (padding, stray bytes): the sum of
+// eight weights is below 0x80 when the eight bytes are alphabet or white
+// space, and then counts the alphabet bytes.
+var base64Weight = func() (t [256]int) {
+	for b, class := range base64Class {
+		switch class {
+		case 1:
+			t[b] = 1
+		case 3:
+			t[b] = 0
+		default:
+			t[b] = 0x80
+		}
+	}
+	return t
+}()
+
 // checkBase64 checks standard base64 (white space allowed anywhere)
 // without decoding or allocating: large embedded media is common.
 func checkBase64(s string) error {
 	n, pad := 0, 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
+		// The bulk of the text, line ends included, eight bytes at a
+		// time; byte by byte around padding and errors.
+		if pad == 0 && i+8 <= len(s) {
+			w := s[i : i+8]
+			sum := base64Weight[w[0]] + base64Weight[w[1]] + base64Weight[w[2]] + base64Weight[w[3]] +
+				base64Weight[w[4]] + base64Weight[w[5]] + base64Weight[w[6]] + base64Weight[w[7]]
+			if sum < 0x80 {
+				i += 8
+				n += sum
+				continue
+			}
+		}
 		switch base64Class[s[i]] {
 		case 1:
 			if pad > 0 {
@@ -375,11 +487,13 @@ func checkBase64(s string) error {
 				return fmt.Errorf("too much padding at byte %d", i)
 			}
 		case 3:
+			i++
 			continue
 		default:
 			return fmt.Errorf("illegal character %q at byte %d", s[i], i)
 		}
 		n++
+		i++
 	}
 	if n%4 != 0 {
 		return fmt.Errorf("length %d is not a multiple of 4", n)

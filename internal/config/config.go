@@ -51,9 +51,17 @@ type Config struct {
 	// SMSHTTPURL is an SMS aggregator's bulk HTTP API, an alternative to SMPP.
 	SMSHTTPURL   string
 	SMSHTTPToken string
+	// VAPIDPrivateKey signs Web Push requests (base64url P-256 scalar); empty derives it from
+	// the node key, so every server of a node has the same one.
+	VAPIDPrivateKey string
+	// VAPIDSubject is the contact push services see (mailto: or https:).
+	VAPIDSubject string
 	// DeliveryLease is how long a server reserves the deliveries it is sending; after a crash
 	// they wait this long before another attempt.
 	DeliveryLease time.Duration
+	// Chromium is the path of a Chromium binary that prints situation reports to PDF; empty
+	// turns PDF export off.
+	Chromium string
 }
 
 // ErrInvalid wraps every configuration error; the message names the key and the problem.
@@ -122,10 +130,13 @@ func settings() []setting {
 		s("sms-from", "NDMA", "sender shown on SMS warnings", false, func(c *Config) *string { return &c.SMSFrom }),
 		s("sms-http-url", "", "SMS aggregator's bulk HTTP API for SMS warnings, instead of SMPP (empty: none)", false, func(c *Config) *string { return &c.SMSHTTPURL }),
 		s("sms-http-token", "", "bearer token of the SMS aggregator's API", true, func(c *Config) *string { return &c.SMSHTTPToken }),
+		s("vapid-private-key", "", "Web Push (VAPID) private key, base64url P-256; empty: derived from the node key", true, func(c *Config) *string { return &c.VAPIDPrivateKey }),
+		s("vapid-subject", "", "contact given to browsers' push services (mailto: or https: URI); empty: mailto:smtp-from or public-url", false, func(c *Config) *string { return &c.VAPIDSubject }),
 		{name: "delivery-lease", def: "2m", help: "how long a server reserves deliveries it is sending (resent after a crash once it lapses)",
 			get: func(c *Config) string { return c.DeliveryLease.String() },
 			set: func(c *Config, v string) (err error) { c.DeliveryLease, err = time.ParseDuration(v); return err }},
 		s("log-format", "text", "text or json", false, func(c *Config) *string { return &c.LogFormat }),
+		s("chromium", "", "path of a Chromium binary for PDF situation reports (Urdu shaped by the browser); empty: PDF export off", false, func(c *Config) *string { return &c.Chromium }),
 	}
 }
 
@@ -299,6 +310,14 @@ func (c *Config) Validate() error {
 	if c.SMPPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMPPAddr); err != nil {
 			return fmt.Errorf("%w: smpp-addr %q: %w", ErrInvalid, c.SMPPAddr, err)
+		}
+	}
+	if c.VAPIDSubject != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https://") {
+		return fmt.Errorf("%w: vapid-subject: %q is not a mailto: or https:// URI", ErrInvalid, c.VAPIDSubject)
+	}
+	if c.Chromium != "" {
+		if fi, err := os.Stat(c.Chromium); err != nil || fi.IsDir() {
+			return fmt.Errorf("%w: chromium: %q is not a Chromium binary (install Debian chromium and give its path, or leave empty to turn PDF export off)", ErrInvalid, c.Chromium)
 		}
 	}
 	switch c.LogLevel {

@@ -90,7 +90,9 @@ func TestBadConfigurationNamesKeyAndProblem(t *testing.T) {
 		{[]string{"--smpp-addr", "smsc:2775", "--sms-http-url", "https://sms.example/bulk"}, nil, "choose one SMS route"},
 		{[]string{"--sms-http-url", "ftp://x"}, nil, "sms-http-url"},
 		{[]string{"--smtp-host", "mail", "--smtp-from", "nobody"}, nil, "smtp-from"},
+		{[]string{"--vapid-subject", "ops@ndma.gov.pk"}, nil, "vapid-subject"},
 		{[]string{"--delivery-lease", "10ms"}, nil, "delivery-lease"},
+		{[]string{"--chromium", filepath.Join(dir, "no-such-chromium")}, nil, "chromium:"},
 	}
 	for _, tt := range tests {
 		_, err := load(t, tt.args, tt.env)

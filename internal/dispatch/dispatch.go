@@ -111,6 +111,16 @@ func (d *Dispatcher) Send(ctx context.Context, name string, m Message) (retryabl
 type Result struct {
 	Retryable bool
 	Err       error
+	// ProviderIDs are the provider's names for an accepted message (an SMSC's message ids,
+	// one per segment), which its delivery receipts quote later.
+	ProviderIDs []string
+}
+
+// TrackedChannel is a channel whose provider names each accepted message, so that delivery
+// receipts arriving later can be matched to it.
+type TrackedChannel interface {
+	Channel
+	SendTracked(ctx context.Context, m Message) (ids []string, retryable bool, err error)
 }
 
 // BatchChannel is a channel that takes many messages in one call, as SMS aggregators' bulk APIs
@@ -153,8 +163,13 @@ func (d *Dispatcher) SendBatch(ctx context.Context, name string, ms []Message) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tracked, _ := ch.(TrackedChannel)
 			for i := range next {
-				res[i].Retryable, res[i].Err = ch.Send(ctx, ms[i])
+				if tracked != nil {
+					res[i].ProviderIDs, res[i].Retryable, res[i].Err = tracked.SendTracked(ctx, ms[i])
+				} else {
+					res[i].Retryable, res[i].Err = ch.Send(ctx, ms[i])
+				}
 			}
 		}()
 	}

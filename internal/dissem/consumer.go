@@ -99,24 +99,25 @@ func (c *Consumer) plan(ctx context.Context, subj string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	c.log().Info("dissem: planned", "message", msg.Identifier, "mode", parts.Mode, "notifications", len(added))
+	deliveries := 0
+	for _, b := range added {
+		deliveries += len(b.Members)
+	}
+	c.log().Info("dissem: planned", "message", msg.Identifier, "mode", parts.Mode, "batches", len(added), "deliveries", deliveries)
 	if c.Sender != nil && c.Planner.Lease > 0 {
-		// The event is acknowledged once planned; sending the born-leased notifications
-		// carries on, and a crash leaves them to be claimed when the lease ends.
+		// The event is acknowledged once planned; sending the born-leased batches carries on,
+		// and a crash leaves them to be claimed when the lease ends.
 		now := c.Sender.Clock.Now()
 		leased := added
-		for i, n := range added {
-			if !n.NextAttempt.After(now) {
+		for i, b := range added {
+			if !b.NextAttempt.After(now) {
 				leased = added[:i]
 				break
 			}
 		}
 		go func() {
-			for start := 0; start < len(leased); start += c.Sender.batch() {
-				if _, err := c.Sender.Deliver(ctx, leased[start:min(start+c.Sender.batch(), len(leased))]); err != nil {
-					c.log().Warn("dissem: direct delivery", "err", err)
-					return
-				}
+			if _, err := c.Sender.DeliverBatches(ctx, leased); err != nil {
+				c.log().Warn("dissem: direct delivery", "err", err)
 			}
 		}()
 	}

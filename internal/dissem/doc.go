@@ -1,11 +1,16 @@
 // Package dissem delivers issued warnings to everyone inside their area, on every channel they
 // use, once. The pipeline follows Alertmanager's shape:
 //
-//	alert event ─► plan: who is inside × which channels ─► notification log (unique key)
-//	            ─► claim due notifications ─► rate limit per channel ─► dispatcher ─► channel
-//	            ─► receipt, or retry with backoff and jitter (retryable and final errors apart)
+//	alert event ─► plan: who is inside (targeting index, contact groups) × which channels
+//	            ─► delivery batches of up to 1,000 (one message, one channel), written once
+//	            ─► claim due batches ─► rate limit per channel ─► dispatcher ─► channel
+//	            ─► record each chunk: sent, or into the notification log (unique key) to retry
+//	               with backoff and jitter (retryable and final errors apart)
+//	            ─► handset receipts from the SMSC, matched by provider message id
 //
-// Planning is idempotent (the notification key is unique) and sending is at-least-once with an
-// idempotency key every sink can use to drop repeats, so a crash at any point loses nothing and,
-// for sinks that honour the key, sends nothing twice.
+// A warning to a million people writes a thousand batch rows, not a million notification rows:
+// each batch carries its members' language and address, and records progress as a count of
+// members handled, in order. Planning is idempotent (a message's batches are unique) and sending
+// is at-least-once with an idempotency key (alert message, recipient, channel) every sink can use
+// to drop repeats, so a crash at any point loses nothing and repeats at most the chunk in flight.
 package dissem

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+	"unique"
 
 	"github.com/nats-io/nats.go"
 
@@ -32,15 +33,22 @@ type IndexTargeter struct {
 	reload    chan struct{}
 }
 
-// target is what planning needs of a recipient, kept compact for millions of them.
+// target is what planning needs of a recipient, kept compact for millions of them: its
+// channels and, so that delivery batches carry them and sending reads nothing back, its language,
+// phone and e-mail address.
 type target struct {
-	id       string
-	channels []store.Channel
-	test     bool
+	id, language, phone, email string
+	channels                   []store.Channel
+	test                       bool
+}
+
+func newTarget(r store.Recipient) target {
+	// Languages are a handful of tags shared by millions: one copy each.
+	return target{id: r.ID, language: unique.Make(r.Language).Value(), phone: r.Phone, email: r.Email, channels: r.Channels, test: r.Test}
 }
 
 func (t target) recipient() store.Recipient {
-	return store.Recipient{Meta: store.Meta{ID: t.id}, Channels: t.channels, Test: t.test}
+	return store.Recipient{Meta: store.Meta{ID: t.id}, Language: t.language, Phone: t.phone, Email: t.email, Channels: t.channels, Test: t.test}
 }
 
 // Load builds the index from the store.
@@ -54,7 +62,7 @@ func (t *IndexTargeter) Load(ctx context.Context) error {
 	handles := make(map[string]geotarget.RecipientID, len(all))
 	var broadcast []target
 	for _, r := range all {
-		e := target{id: r.ID, channels: r.Channels, test: r.Test}
+		e := newTarget(r)
 		if r.Broadcast {
 			broadcast = append(broadcast, e)
 			continue
@@ -110,7 +118,7 @@ func (t *IndexTargeter) Inside(ctx context.Context, area *Area) ([]store.Recipie
 func (t *IndexTargeter) add(r store.Recipient) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e := target{id: r.ID, channels: r.Channels, test: r.Test}
+	e := newTarget(r)
 	if r.Broadcast {
 		t.broadcast = append(t.broadcast, e)
 		return nil
@@ -134,7 +142,7 @@ func (t *IndexTargeter) Follow(ctx context.Context, nc *nats.Conn, node string) 
 			return
 		}
 		switch parts.Kind {
-		case "recipient.created":
+		case "recipient.created", "recipient.updated": // updated: e.g. a push subscription gone
 			var ev struct {
 				EntityID string `json:"entity_id"`
 			}

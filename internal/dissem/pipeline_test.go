@@ -54,12 +54,13 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 
 	p := &pipeline{db: db, auth: as, alerts: &alert.Service{Store: db, Clock: clock.System{}, Node: "pk-ndma"},
 		smtp: dissemtest.NewSMTPSink(t), webhook: newWebhookSink(t, webhookFailures)}
-	p.smsc, err = smpptest.NewServer(smpptest.Config{SystemID: "taawun", Password: "secret", NoReceipts: true})
+	p.smsc, err = smpptest.NewServer(smpptest.Config{SystemID: "taawun", Password: "secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.smsc.Close() })
-	smsClient, err := smpp.Dial(ctx, smpp.Config{Addr: p.smsc.Addr(), SystemID: "taawun", Password: "secret"})
+	receipts := NewReceiptRecorder(db, nil)
+	smsClient, err := smpp.Dial(ctx, smpp.Config{Addr: p.smsc.Addr(), SystemID: "taawun", Password: "secret", OnReceipt: receipts.Add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +77,10 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 		}
 	}
 	relay := &bus.Relay{Store: db, JS: b.JS, Wake: db.Committed()}
-	consumer := &Consumer{JS: b.JS, Node: "pk-ndma", Planner: &Planner{Store: db, Targeter: ScanTargeter{Store: db}}}
+	consumer := &Consumer{JS: b.JS, Node: "pk-ndma", Planner: &Planner{Store: db, Targeter: ScanTargeter{Store: db}, Officials: &Officials{Store: db}}}
 	sender := &Sender{Store: db, Dispatcher: d, Clock: clock.System{}, Poll: 20 * time.Millisecond}
 	var done []chan struct{}
-	for _, run := range []func(context.Context) error{relay.Run, consumer.Run, sender.Run} {
+	for _, run := range []func(context.Context) error{relay.Run, consumer.Run, sender.Run, receipts.Run} {
 		c := make(chan struct{})
 		done = append(done, c)
 		go func() { defer close(c); _ = run(ctx) }()
@@ -189,6 +190,19 @@ func TestIssuedWarningReachesEveryChannel(t *testing.T) {
 	}
 	if plan := gsm.Segments(sms[0].Text); plan.Encoding != gsm.UCS2 {
 		t.Fatalf("Urdu SMS planned as %v", plan.Encoding)
+	}
+	// The SMSC's delivery receipt meets the submission it names.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		counts, err := p.db.HandsetReceipts().Counts(context.Background(), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(counts) == 1 && counts[0].Status == "DELIVRD" && counts[0].Count == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handset receipts: %+v", counts)
+		}
 	}
 
 	mails := p.smtp.All()

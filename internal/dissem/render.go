@@ -2,10 +2,13 @@ package dissem
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"strings"
 
 	"github.com/taawun/taawun/internal/cap"
+	"github.com/taawun/taawun/internal/dispatch"
+	"github.com/taawun/taawun/internal/store"
 )
 
 // infoFor picks the info block in the recipient's language, English otherwise.
@@ -70,4 +73,59 @@ func htmlText(in cap.Info) ([]byte, error) {
 	var b bytes.Buffer
 	err := emailHTML.Execute(&b, in)
 	return b.Bytes(), err
+}
+
+// renderCache makes the outbound messages of one CAP message, rendering the SMS and e-mail texts
+// once per language rather than once per recipient.
+type renderCache struct {
+	alert *cap.Alert
+	langs map[string]*rendering
+}
+
+type rendering struct {
+	info        cap.Info
+	sms, plain  []byte
+	html        []byte
+	htmlErr     error
+	emailDoneOK bool
+}
+
+func newRenderCache(a *cap.Alert) *renderCache {
+	return &renderCache{alert: a, langs: map[string]*rendering{}}
+}
+
+func (c *renderCache) lang(language string) *rendering {
+	r, ok := c.langs[language]
+	if !ok {
+		in := infoFor(c.alert, language)
+		r = &rendering{info: in, sms: []byte(SMSText(in))}
+		c.langs[language] = r
+	}
+	return r
+}
+
+// build is build with the texts of SMS and e-mail taken from the cache; other channels are built
+// as usual.
+func (c *renderCache) build(ctx context.Context, rcp store.Recipient, n store.Notification) (dispatch.Message, error) {
+	switch n.Channel {
+	case store.ChannelSMS:
+		r := c.lang(rcp.Language)
+		m := dispatch.NewMessage(ctx, rcp.Phone, n.Key)
+		m.Body, m.Language = r.sms, r.info.Language
+		return m, nil
+	case store.ChannelEmail:
+		r := c.lang(rcp.Language)
+		if !r.emailDoneOK {
+			r.plain = []byte(plainText(r.info))
+			r.html, r.htmlErr = htmlText(r.info)
+			r.emailDoneOK = true
+		}
+		if r.htmlErr != nil {
+			return dispatch.Message{}, r.htmlErr
+		}
+		m := dispatch.NewMessage(ctx, rcp.Email, n.Key)
+		m.Subject, m.Body, m.HTML, m.Language, m.ContentType = r.info.Headline, r.plain, r.html, r.info.Language, "text/plain"
+		return m, nil
+	}
+	return build(ctx, c.alert, rcp, n)
 }

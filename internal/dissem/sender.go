@@ -2,6 +2,7 @@ package dissem
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -40,6 +41,10 @@ type Outcome struct {
 	Sent, Retried, Failed int
 }
 
+func (o *Outcome) add(p Outcome) {
+	o.Sent, o.Retried, o.Failed = o.Sent+p.Sent, o.Retried+p.Retried, o.Failed+p.Failed
+}
+
 // Run sends until ctx ends.
 func (s *Sender) Run(ctx context.Context) error {
 	for {
@@ -60,16 +65,32 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// SendDue claims one batch of due notifications and delivers them: the CAP messages and
-// recipients are loaded once for the batch, messages are grouped by channel and handed to the
-// dispatcher in chunks (one call each for channels with a bulk API), the channels work side by
-// side, and successes are recorded together.
+// SendDue claims due delivery batches and due notifications (retries) and delivers them side by
+// side. For notifications the CAP messages and recipients are loaded once per claim, messages are
+// grouped by channel and handed to the dispatcher in chunks (one call each for channels with a
+// bulk API), the channels work side by side, and successes are recorded together.
 func (s *Sender) SendDue(ctx context.Context) (Outcome, error) {
-	ns, err := s.Store.Notifications().Claim(ctx, s.Clock.Now(), s.lease(), s.batch())
-	if err != nil || len(ns) == 0 {
+	bs, err := s.Store.DeliveryBatches().Claim(ctx, s.Clock.Now(), s.lease(), batchesAtOnce)
+	if err != nil {
 		return Outcome{}, err
 	}
-	return s.Deliver(ctx, ns)
+	ns, err := s.Store.Notifications().Claim(ctx, s.Clock.Now(), s.lease(), s.batch())
+	if err != nil {
+		return Outcome{}, err
+	}
+	var (
+		fromBatches Outcome
+		batchErr    error
+		done        = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		fromBatches, batchErr = s.DeliverBatches(ctx, bs)
+	}()
+	out, err := s.Deliver(ctx, ns)
+	<-done
+	out.add(fromBatches)
+	return out, errors.Join(batchErr, err)
 }
 
 // Deliver sends notifications this sender holds the lease of: claimed ones, or ones a planner
@@ -92,7 +113,7 @@ func (s *Sender) Deliver(ctx context.Context, ns []store.Notification) (Outcome,
 	add := func(o Outcome, err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		total.Sent, total.Retried, total.Failed = total.Sent+o.Sent, total.Retried+o.Retried, total.Failed+o.Failed
+		total.add(o)
 		if err != nil && firstEr == nil {
 			firstEr = err
 		}
@@ -145,14 +166,8 @@ func (s *Sender) sendChannel(ctx context.Context, ch store.Channel, idx []int, n
 	}
 	for start := 0; start < len(idx); start += size {
 		chunk := idx[start:min(start+size, len(idx))]
-		if lim := s.Limits[ch]; lim != nil {
-			for left := len(chunk); left > 0; {
-				n := min(left, max(lim.Burst(), 1))
-				if err := lim.WaitN(ctx, n); err != nil {
-					return
-				}
-				left -= n
-			}
+		if err := s.wait(ctx, ch, len(chunk)); err != nil {
+			return
 		}
 		batch := make([]dispatch.Message, len(chunk))
 		sub := make([]store.Notification, len(chunk))
@@ -174,22 +189,40 @@ func (s *Sender) sendChannel(ctx context.Context, ch store.Channel, idx []int, n
 	}
 }
 
+// wait blocks until the channel's rate limit allows n more messages.
+func (s *Sender) wait(ctx context.Context, ch store.Channel, n int) error {
+	lim := s.Limits[ch]
+	if lim == nil {
+		return nil
+	}
+	for left := n; left > 0; {
+		k := min(left, max(lim.Burst(), 1))
+		if err := lim.WaitN(ctx, k); err != nil {
+			return err
+		}
+		left -= k
+	}
+	return nil
+}
+
 // record writes the outcomes: successes in bulk, retries and failures one by one.
 func (s *Sender) record(ctx context.Context, ns []store.Notification, results []dispatch.Result) (Outcome, error) {
 	var (
-		out  Outcome
-		sent []string
+		out       Outcome
+		sent      []string
+		submitted []store.HandsetReceipt
 	)
 	now := s.Clock.Now()
 	for i := range ns {
 		n, r := &ns[i], results[i]
 		if r.Err == nil {
 			sent = append(sent, n.ID)
+			submitted = appendSubmitted(submitted, n.Channel, n.MessageID, n.Key, r, now)
 			continue
 		}
 		n.Attempts++
 		if r.Retryable && n.Attempts < s.maxAttempts() {
-			n.State, n.NextAttempt = store.NotifyPending, now.Add(backoff(n.Attempts))
+			n.State, n.NextAttempt = store.NotifyPending, now.Add(retryDelay(n.Attempts, r.Err))
 			out.Retried++
 		} else {
 			n.State = store.NotifyFailed
@@ -202,6 +235,9 @@ func (s *Sender) record(ctx context.Context, ns []store.Notification, results []
 		}
 	}
 	if err := s.Store.Notifications().MarkSent(ctx, sent, now); err != nil {
+		return out, err
+	}
+	if err := s.Store.HandsetReceipts().Submitted(ctx, submitted); err != nil {
 		return out, err
 	}
 	out.Sent = len(sent)
@@ -219,7 +255,7 @@ func backoff(attempt int) time.Duration {
 // buildAll makes the outbound message of every notification, loading each CAP message and
 // recipient once; errs holds a final error for a notification that cannot be built.
 func (s *Sender) buildAll(ctx context.Context, ns []store.Notification) ([]dispatch.Message, []error, error) {
-	alerts := map[string]*cap.Alert{}
+	alerts := map[string]*renderCache{}
 	var ids []string
 	seen := map[string]bool{}
 	for _, n := range ns {
@@ -232,7 +268,7 @@ func (s *Sender) buildAll(ctx context.Context, ns []store.Notification) ([]dispa
 			if err != nil {
 				return nil, nil, fmt.Errorf("dissem: stored message %s: %w", n.MessageID, err)
 			}
-			alerts[n.MessageID] = a
+			alerts[n.MessageID] = newRenderCache(a)
 		}
 		if !seen[n.RecipientID] {
 			seen[n.RecipientID] = true
@@ -255,27 +291,16 @@ func (s *Sender) buildAll(ctx context.Context, ns []store.Notification) ([]dispa
 			errs[i] = fmt.Errorf("dissem: recipient %s no longer exists", n.RecipientID)
 			continue
 		}
-		msgs[i], errs[i] = build(ctx, alerts[n.MessageID], r, n)
+		msgs[i], errs[i] = alerts[n.MessageID].build(ctx, r, n)
 	}
 	return msgs, errs, nil
 }
 
-// build makes the outbound message of a notification in the recipient's language.
+// build makes the outbound message of a notification for the channels whose message is the CAP
+// message itself or made per recipient; renderCache.build makes SMS and e-mail, whose texts are
+// shared by every recipient of a language.
 func build(ctx context.Context, a *cap.Alert, r store.Recipient, n store.Notification) (dispatch.Message, error) {
-	in := infoFor(a, r.Language)
 	switch n.Channel {
-	case store.ChannelSMS:
-		m := dispatch.NewMessage(ctx, r.Phone, n.Key)
-		m.Body, m.Language = []byte(SMSText(in)), in.Language
-		return m, nil
-	case store.ChannelEmail:
-		m := dispatch.NewMessage(ctx, r.Email, n.Key)
-		html, err := htmlText(in)
-		if err != nil {
-			return dispatch.Message{}, err
-		}
-		m.Subject, m.Body, m.HTML, m.Language, m.ContentType = in.Headline, []byte(plainText(in)), html, in.Language, "text/plain"
-		return m, nil
 	case store.ChannelWebhook, store.ChannelCBC:
 		body, err := cap.EncodeBytes(a)
 		if err != nil {
@@ -284,6 +309,8 @@ func build(ctx context.Context, a *cap.Alert, r store.Recipient, n store.Notific
 		m := dispatch.NewMessage(ctx, r.WebhookURL, n.Key)
 		m.Body, m.ContentType, m.Secret = body, "application/cap+xml", r.WebhookSecret
 		return m, nil
+	case store.ChannelPush:
+		return pushMessage(ctx, a, r, n.Key, n.MessageID, n.AlertID)
 	}
 	return dispatch.Message{}, fmt.Errorf("dissem: channel %q is not known", n.Channel)
 }

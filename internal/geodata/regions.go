@@ -112,3 +112,13 @@ func (Resolver) KnownGeocode(_ context.Context, valueName, value string) (bool, 
 	}
 	return r.Scheme == valueName, nil
 }
+
+// Regions returns every country and province, sorted by code. The slice is
+// shared by all callers, who must not modify it.
+func Regions() ([]Region, error) {
+	rs, err := regions()
+	if err != nil {
+		return nil, err
+	}
+	return rs.sorted, nil
+}

@@ -14,6 +14,8 @@ const (
 	ChannelEmail   Channel = "email"
 	ChannelWebhook Channel = "webhook"
 	ChannelCBC     Channel = "cbc" // an operator's cell broadcast centre: the whole area at once
+	// ChannelPush is Web Push to a browser (RFC 8030, 8291, 8292).
+	ChannelPush Channel = "push"
 )
 
 // Recipient is someone (or a system) warnings are sent to: a subscriber from the public page, an
@@ -25,7 +27,8 @@ type Recipient struct {
 	Phone    string // E.164
 	Email    string
 	// WebhookURL receives CAP XML; WebhookSecret signs it (HMAC-SHA256). CBC endpoints use the
-	// same two fields.
+	// same two fields, and so does a browser's push subscription: its push service endpoint and
+	// its keys (see dissem.PushSubscription); a recipient has at most one of the three.
 	WebhookURL    string
 	WebhookSecret string
 	Channels      []Channel
@@ -35,6 +38,9 @@ type Recipient struct {
 	// Test recipients also receive messages of CAP status Test; others only Actual.
 	Test      bool
 	Confirmed bool
+	// OrgID is the organisation an official works for; empty for the public. Contact groups
+	// reach officials through it (see ContactGroup).
+	OrgID     string
 	Locations []Location
 	// ConfirmHash is the hash of the code that confirms a public subscription, valid until
 	// ConfirmExpires; both are empty once confirmed.
@@ -97,15 +103,23 @@ type Recipients interface {
 	Count(ctx context.Context) (int, error)
 	// GetMany returns the recipients with the given ids (without locations), for sending.
 	GetMany(ctx context.Context, ids []string) ([]Recipient, error)
+	// Officials returns the confirmed recipients who work for one of the organisations.
+	Officials(ctx context.Context, orgIDs []string) ([]Recipient, error)
 	// Confirm marks a subscription confirmed when codeHash matches and has not expired.
 	Confirm(ctx context.Context, id, codeHash string, now time.Time) error
+	// RemoveChannel takes one channel off a recipient and forgets the address only it used (a
+	// browser's push subscription that its push service says is gone), so that the recipient is
+	// not targeted on it again.
+	RemoveChannel(ctx context.Context, id string, ch Channel) error
 }
 
 // Notifications is the notification log.
 type Notifications interface {
 	// Plan inserts the notifications that do not exist yet (by key) and returns those it
 	// inserted. Notifications with a NextAttempt in the future are born leased to the caller,
-	// who sends them at once; if it dies they are claimed again when the lease ends.
+	// who sends them at once; if it dies they are claimed again when the lease ends. State
+	// (pending when empty), Attempts and LastError are stored as given, so that a batch member
+	// whose delivery failed enters the log with its first attempt counted.
 	Plan(ctx context.Context, ns []Notification) ([]Notification, error)
 	// Claim returns up to limit pending notifications whose next attempt is due and leases them
 	// until now+lease, so that several servers never send the same notification at once; a
@@ -116,4 +130,23 @@ type Notifications interface {
 	MarkSent(ctx context.Context, ids []string, now time.Time) error
 	// Counts returns the delivery counts of one CAP message.
 	Counts(ctx context.Context, messageID string) ([]DeliveryCount, error)
+}
+
+// ContactGroup selects officials by jurisdiction: a warning issued by the group's organisation,
+// or by one below it, reaches the officials of every organisation of Tier below the group's
+// organisation whose jurisdiction meets the warning's area. "DDMA officers" of PDMA Punjab is
+// the group with Tier district: a flood warning for two districts reaches the officials of
+// those two DDMAs.
+type ContactGroup struct {
+	Meta
+	OrgID string
+	Name  string
+	Tier  Tier
+}
+
+// ContactGroups stores contact groups.
+type ContactGroups interface {
+	Create(ctx context.Context, g *ContactGroup) error
+	// List returns every contact group, by name.
+	List(ctx context.Context) ([]ContactGroup, error)
 }

@@ -29,6 +29,18 @@ type Reader interface {
 	Alerts() Alerts
 	Recipients() Recipients
 	Notifications() Notifications
+	DeliveryBatches() DeliveryBatches
+	ContactGroups() ContactGroups
+	HandsetReceipts() HandsetReceipts
+	HazardSources() HazardSources
+	HazardEvents() HazardEvents
+	TriggerRules() TriggerRules
+	TriggerDrafts() TriggerDrafts
+	OpsRecords() OpsRecords
+	OpsLog() OpsLog
+	Sitreps() Sitreps
+	Relief() Relief
+	Geography() Geography
 }
 
 // Tx is a transaction. Changes made through it become visible together when WithTx's function

@@ -82,6 +82,8 @@ func (s *Server) apiAlertDeliveries(w http.ResponseWriter, r *http.Request, rc *
 		MessageID string                `json:"message_id"`
 		MsgType   string                `json:"msg_type"`
 		Counts    []store.DeliveryCount `json:"counts"`
+		// Handset is what the SMSC reported about the SMS segments it accepted.
+		Handset []store.ReceiptCount `json:"handset"`
 	}
 	out := []row{}
 	for _, m := range d.Messages {
@@ -93,7 +95,15 @@ func (s *Server) apiAlertDeliveries(w http.ResponseWriter, r *http.Request, rc *
 		if counts == nil {
 			counts = []store.DeliveryCount{}
 		}
-		out = append(out, row{m.ID, m.MsgType, counts})
+		handset, err := s.Store.HandsetReceipts().Counts(r.Context(), m.ID)
+		if err != nil {
+			s.apiInternal(w, r, err)
+			return
+		}
+		if handset == nil {
+			handset = []store.ReceiptCount{}
+		}
+		out = append(out, row{m.ID, m.MsgType, counts, handset})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
 }

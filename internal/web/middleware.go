@@ -79,7 +79,11 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 		}
-		if !safeMethod(r.Method) && !s.csrfOK(r, rc) {
+		// Public JSON routes need no CSRF token: there is no session to ride on, and a page on
+		// another site cannot send application/json here without a CORS preflight, which this
+		// server never grants.
+		publicJSON := rt.access == public && rt.kind == kindAPI && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+		if !safeMethod(r.Method) && !publicJSON && !s.csrfOK(r, rc) {
 			s.fail(w, r, rc, rt, http.StatusForbidden, s.Catalog.T(rc.Lang, "error.csrf"))
 			return
 		}

@@ -138,7 +138,7 @@ func list(key, item string) map[string]any {
 // its handlers). A name defined twice is a programming error the OpenAPI test catches.
 func allSchemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{coreSchemas} {
+	for _, set := range []map[string]any{coreSchemas, contactGroupSchemas, subscriptionSchemas, geographySchemas, opsSchemas, hazardSchemas} {
 		for name, schema := range set {
 			if _, dup := out[name]; dup {
 				panic("web: OpenAPI schema " + name + " defined twice")
@@ -200,7 +200,10 @@ var coreSchemas = map[string]any{
 	"Revision": object([]string{"kind"}, map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"Update", "Cancel"}}, "content": ref("AlertContent")}),
 	"RecipientInput": object(nil, map[string]any{"name": str, "language": langs, "phone": map[string]any{"type": "string", "description": "E.164"},
 		"email": str, "lat": map[string]any{"type": "number"}, "lon": map[string]any{"type": "number"}, "label": str,
-		"webhook_url": str, "webhook_secret": str, "broadcast": map[string]any{"type": "boolean"}, "test": map[string]any{"type": "boolean"}}),
+		"webhook_url": str, "webhook_secret": str, "broadcast": map[string]any{"type": "boolean"}, "test": map[string]any{"type": "boolean"},
+		"push": object([]string{"endpoint", "p256dh", "auth"}, map[string]any{"endpoint": map[string]any{"type": "string", "format": "uri", "description": "the push service URL (https) of a browser's PushSubscription"},
+			"p256dh": map[string]any{"type": "string", "description": "the subscription's P-256 public key, base64url"},
+			"auth":   map[string]any{"type": "string", "description": "the subscription's 16-byte authentication secret, base64url"}})}),
 	"Me": object([]string{"user", "org", "scope", "permissions", "node"}, map[string]any{
 		"user": ref("User"), "org": ref("Org"), "scope": map[string]any{"type": "array", "items": str},
 		"permissions": map[string]any{"type": "array", "items": str}, "node": str, "language": str}),

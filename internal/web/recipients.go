@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -16,20 +17,48 @@ const maxImportBody = 2 << 30
 type recipientsData struct {
 	Count  int
 	Recent []store.Recipient
+	Groups []contactGroupRow
+	Orgs   []orgRow
+}
+
+// contactGroupRow is a contact group as the recipients page shows it.
+type contactGroupRow struct {
+	store.ContactGroup
+	OrgName string
 }
 
 func (s *Server) recipientsPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	n, err := s.Store.Recipients().Count(r.Context())
+	d, err := s.recipientsData(r.Context(), rc)
 	if err != nil {
 		s.internal(w, r, rc, err)
 		return
 	}
-	recent, err := s.Store.Recipients().Recent(r.Context(), 50)
-	if err != nil {
-		s.internal(w, r, rc, err)
-		return
+	s.render(w, r, rc, http.StatusOK, "recipients", pageData{TitleKey: "recipients.title", Nav: "recipients", Data: d})
+}
+
+func (s *Server) recipientsData(ctx context.Context, rc *reqCtx) (recipientsData, error) {
+	var (
+		d   recipientsData
+		err error
+	)
+	if d.Count, err = s.Store.Recipients().Count(ctx); err != nil {
+		return d, err
 	}
-	s.render(w, r, rc, http.StatusOK, "recipients", pageData{TitleKey: "recipients.title", Nav: "recipients", Data: recipientsData{Count: n, Recent: recent}})
+	if d.Recent, err = s.Store.Recipients().Recent(ctx, 50); err != nil {
+		return d, err
+	}
+	if d.Orgs, err = s.scopedOrgs(ctx, rc.P, string(rc.Lang)); err != nil {
+		return d, err
+	}
+	names := map[string]string{}
+	for _, o := range d.Orgs {
+		names[o.ID] = o.LocalName
+	}
+	groups, err := s.scopedContactGroups(ctx, rc.P)
+	for _, g := range groups {
+		d.Groups = append(d.Groups, contactGroupRow{ContactGroup: g, OrgName: names[g.OrgID]})
+	}
+	return d, err
 }
 
 // apiRecipientsImport imports a CSV body (text/csv) as one transaction; see dissem.ImportCSV.
@@ -71,6 +100,12 @@ type recipientInput struct {
 	Secret    string  `json:"webhook_secret"`
 	Broadcast bool    `json:"broadcast"`
 	Test      bool    `json:"test"`
+	// OrgID makes the recipient an official of that organisation, reached through contact
+	// groups; an official needs no location.
+	OrgID string `json:"org_id"`
+
+	// Push is a browser's Web Push subscription (PushSubscription.toJSON's endpoint and keys).
+	Push *dissem.PushSubscription `json:"push"`
 }
 
 func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
@@ -79,7 +114,11 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 		return
 	}
 	rcp := store.Recipient{Name: in.Name, Language: in.Language, Phone: in.Phone, Email: in.Email, WebhookURL: in.Webhook, WebhookSecret: in.Secret,
-		Broadcast: in.Broadcast, Test: in.Test, Confirmed: true}
+		Broadcast: in.Broadcast, Test: in.Test, Confirmed: true, OrgID: in.OrgID}
+	if in.OrgID != "" && !rc.P.InScope(in.OrgID) {
+		writeProblemField(w, http.StatusForbidden, "org_id is not an organisation you act in", "org_id")
+		return
+	}
 	if in.Phone != "" {
 		if !dissem.ValidPhone(in.Phone) {
 			writeProblemField(w, http.StatusUnprocessableEntity, "phone must be an international number such as +923001234567", "phone")
@@ -101,7 +140,20 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 		}
 		rcp.Channels = append(rcp.Channels, store.ChannelWebhook)
 	}
-	if !in.Broadcast {
+	if in.Push != nil {
+		if err := in.Push.Check(); err != nil {
+			writeProblemField(w, http.StatusUnprocessableEntity, err.Error(), "push")
+			return
+		}
+		if in.Webhook != "" {
+			writeProblemField(w, http.StatusUnprocessableEntity, "a recipient has a webhook_url or a push subscription, not both", "push")
+			return
+		}
+		in.Push.Apply(&rcp)
+	}
+	if in.OrgID != "" && in.Lat == 0 && in.Lon == 0 {
+		// An official without a place of their own: reached through contact groups only.
+	} else if !in.Broadcast {
 		if in.Lat < -90 || in.Lat > 90 || in.Lon < -180 || in.Lon > 180 || (in.Lat == 0 && in.Lon == 0) {
 			writeProblemField(w, http.StatusUnprocessableEntity, "lat and lon must give the recipient's location", "lat")
 			return
@@ -113,10 +165,10 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 			return err
 		}
 		return tx.Record(r.Context(), store.Change{Actor: rc.P.User.ID, OrgID: rc.P.Org.ID, Action: "recipient.created", EntityType: "recipient",
-			EntityID: rcp.ID, After: map[string]any{"name": rcp.Name, "channels": rcp.Channels, "broadcast": rcp.Broadcast}})
+			EntityID: rcp.ID, After: map[string]any{"name": rcp.Name, "channels": rcp.Channels, "broadcast": rcp.Broadcast, "org_id": rcp.OrgID}})
 	})
 	if errors.Is(err, store.ErrInvalidRecord) {
-		writeProblemField(w, http.StatusUnprocessableEntity, "give a phone, an e-mail address or a webhook URL", "phone")
+		writeProblemField(w, http.StatusUnprocessableEntity, "give a phone, an e-mail address, a webhook URL or a push subscription", "phone")
 		return
 	}
 	if err != nil {

@@ -48,6 +48,12 @@ func (s *Server) routeTable() []route {
 	var all []route
 	for _, area := range [][]route{
 		s.coreRoutes(),
+		s.contactGroupRoutes(),
+		s.subscriptionRoutes(),
+		s.geographyRoutes(),
+		s.pushRoutes(),
+		s.opsRoutes(),
+		s.hazardRoutes(),
 	} {
 		all = append(all, area...)
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/live"
 	"github.com/taawun/taawun/internal/node"
+	"github.com/taawun/taawun/internal/ops"
+	"github.com/taawun/taawun/internal/population"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -50,8 +52,19 @@ type Options struct {
 	Targeter dissem.Targeter
 	// Dispatcher sends subscription codes.
 	Dispatcher *dispatch.Dispatcher
+	// PushPublicKey is the node's VAPID public key browsers subscribe to Web Push with; empty
+	// hides the push option of the subscription page.
+	PushPublicKey string
 	// SSELifetime bounds one live-stream connection; the page reconnects after it.
 	SSELifetime time.Duration
+	// Ops runs emergency operations; nil makes one over Store.
+	Ops *ops.Service
+	// Chromium is the path of the Chromium binary that prints situation reports to PDF; empty
+	// turns PDF export off (it answers 503 naming the setting).
+	Chromium string
+	// Population holds the gazetteer and population model in force (loaded from Store on first
+	// use when empty); the geography imports reload it.
+	Population *population.Layers
 }
 
 // Server is the HTTP face of a node.
@@ -78,8 +91,14 @@ func New(opts Options) (*Server, error) {
 	if opts.SSELifetime <= 0 {
 		opts.SSELifetime = 30 * time.Minute
 	}
+	if opts.Ops == nil {
+		opts.Ops = ops.New(opts.Store, opts.Clock)
+	}
 	if opts.Targeter == nil {
 		opts.Targeter = dissem.ScanTargeter{Store: opts.Store}
+	}
+	if opts.Population == nil {
+		opts.Population = &population.Layers{}
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()

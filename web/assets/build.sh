@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund
 node build-geo.mjs
+node build-places.mjs

@@ -9,7 +9,9 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capfeed"
@@ -98,50 +100,58 @@ type outcome struct {
 	err    error
 }
 
+// batchSize is how many consecutive inputs a worker takes at a time: the
+// workers and the goroutine that prints hand over batches rather than
+// single files, which keeps scheduling out of the way of short files.
+const batchSize = 16
+
 // validateAll validates names with up to jobs workers and yields the
 // outcomes in input order.
 func (e *env) validateAll(names []string, opts cap.Options, jobs int) iter.Seq[outcome] {
 	return func(yield func(outcome) bool) {
-		results := make([]chan outcome, len(names))
+		batches := (len(names) + batchSize - 1) / batchSize
+		results := make([]chan []outcome, batches)
 		for i := range results {
-			results[i] = make(chan outcome, 1)
+			results[i] = make(chan []outcome, 1)
 		}
-		next := make(chan int)
-		done := make(chan struct{})
-		defer close(done)
+		var next atomic.Int64 // the next batch to take
+		var stop atomic.Bool  // set when the consumer stops early
 		var wg sync.WaitGroup
 		defer wg.Wait()
-		for range min(jobs, len(names)) {
+		defer stop.Store(true)
+		for range min(jobs, batches) {
 			wg.Go(func() {
-				for i := range next {
-					fr, err := e.validateOne(names[i], opts)
-					results[i] <- outcome{fr, err}
+				var r reader // each worker reads every file with one reader
+				for !stop.Load() {
+					b := int(next.Add(1) - 1)
+					if b >= batches {
+						return
+					}
+					batch := names[b*batchSize : min((b+1)*batchSize, len(names))]
+					out := make([]outcome, len(batch))
+					for i, name := range batch {
+						out[i].report, out[i].err = e.validateOne(name, opts, &r)
+					}
+					results[b] <- out
 				}
 			})
 		}
-		go func() {
-			defer close(next)
-			for i := range names {
-				select {
-				case next <- i:
-				case <-done:
+		for _, ch := range results {
+			for _, o := range <-ch {
+				if !yield(o) {
 					return
 				}
-			}
-		}()
-		for _, ch := range results {
-			if !yield(<-ch) {
-				return
 			}
 		}
 	}
 }
 
-// validateOne parses and validates one input. Its error is an I/O error;
-// problems with the document itself are in the report.
-func (e *env) validateOne(name string, opts cap.Options) (fileReport, error) {
+// validateOne parses and validates one input with r. Its error is an I/O
+// error; problems with the document itself are in the report, which
+// shares no memory with r.
+func (e *env) validateOne(name string, opts cap.Options, r *reader) (fileReport, error) {
 	fr := fileReport{File: name}
-	root, err := e.parseInput(name)
+	root, err := e.parseInput(name, r)
 	var xe *xmltree.Error
 	switch {
 	case err != nil && !errors.As(err, &xe):
@@ -168,19 +178,37 @@ func (e *env) validateOne(name string, opts cap.Options) (fileReport, error) {
 	if fr.Issues == nil {
 		fr.Issues = []cap.Issue{}
 	}
+	for i := range fr.Issues {
+		// Paths and messages are built by the validator, but cloning the
+		// few there are makes sure none refers into r's memory.
+		is := &fr.Issues[i]
+		is.Path, is.Message = strings.Clone(is.Path), strings.Clone(is.Message)
+	}
 	fr.Valid = fr.Report.Valid()
 	fr.Errors, fr.Warns = fr.Count(cap.SevError), fr.Count(cap.SevWarning)
 	return fr, nil
 }
 
-// parseInput reads and parses one input.
-func (e *env) parseInput(name string) (*xmltree.Node, error) {
-	r, err := e.open(name)
+// reader reads and parses the inputs of one worker, reusing its file
+// buffer and the memory of the previous tree: a tree it returns is valid
+// until the next input only.
+type reader struct {
+	buf    []byte
+	parser xmltree.Parser
+}
+
+// parseInput reads and parses one input: standard input on its own, a
+// file with r.
+func (e *env) parseInput(name string, r *reader) (*xmltree.Node, error) {
+	if name == "-" {
+		return xmltree.Parse(e.stdin, xmltree.Limits{})
+	}
+	b, err := xmltree.ReadFile(name, r.buf, xmltree.Limits{})
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	return xmltree.Parse(r, xmltree.Limits{})
+	r.buf = b
+	return r.parser.Parse(b, xmltree.Limits{})
 }
 
 func writeText(w io.Writer, fr fileReport, quiet bool) {

@@ -8,10 +8,16 @@
 //
 // The tokeniser is hand-written for speed (the whole document is held in
 // memory, at most Limits.MaxBytes, and names and text are substrings of
-// one copy of it). It implements the well-formedness rules encoding/xml
-// applies in strict mode, and a few more of the XML specification's
-// (character references to excluded characters, CDATA outside the root,
-// an XML declaration that is not first). The tests keep the previous
+// one copy of it; plain character data is checked eight bytes at a
+// time). Trees are carved from slabs, and a [Parser] reuses them from one
+// document to the next, which with [ReadFile] lets a batch validator read
+// thousands of files with next to no garbage.
+//
+// The tokeniser implements the well-formedness rules encoding/xml applies
+// in strict mode, and a few more of the XML specification's (character
+// references to excluded characters, CDATA outside the root, an XML
+// declaration that is not first). The tests keep the previous
 // encoding/xml based reader as an oracle: a fuzz target and a property
-// test require both to reach the same verdict and the same tree.
+// test require both to reach the same verdict and the same tree, and the
+// fuzz target also requires a reused Parser to agree with Parse.
 package xmltree

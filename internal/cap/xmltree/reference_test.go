@@ -94,7 +94,7 @@ func referenceParse(r io.Reader, lim Limits) (*Node, error) {
 		}
 		return nil, errorAt(Pos{}, ErrEmpty, "empty document")
 	}
-	if err := resolveNamespaces(root, nil); err != nil {
+	if err := resolveNamespaces(root, nsScope{}); err != nil {
 		return nil, err
 	}
 	return root, nil

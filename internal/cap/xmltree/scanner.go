@@ -2,10 +2,12 @@ package xmltree
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/htmlindex"
 )
@@ -144,56 +146,126 @@ var charClass = func() (t [256]uint8) {
 	return t
 }()
 
+// Bit patterns for testing eight bytes of a little-endian word at once.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain8 reports whether the eight bytes packed in w are all printable
+// ASCII other than '&' and ']' (class charPlain without tab and line
+// feed, which take the byte-by-byte path). Each test below is exact: a
+// byte that borrows can only make a higher byte look special when a
+// lower one already is.
+func plain8(w uint64) bool {
+	// Each term sets a byte's high bit when: the byte is non-ASCII (w
+	// itself); it is below 0x20; it is zero after xor with '&' or ']'.
+	amp := w ^ (ones * '&')
+	bracket := w ^ (ones * ']')
+	found := w | (w-ones*0x20)&^w | (amp-ones)&^amp | (bracket-ones)&^bracket
+	return found&highs == 0
+}
+
 // scanner tokenises a UTF-8 document held in memory and builds the tree.
 type scanner struct {
 	buf      []byte
 	str      string // buf as a string: names and text are substrings of it
 	i        int
 	lim      Limits
-	slab     []Node // nodes are allocated in blocks
 	elements int
 	// position cache: line number and line start at offset scanned
 	line, lineStart, scanned int
+
+	// Open elements and, above them, the children and text segments of
+	// each open element. When an element closes, its children and text
+	// are moved out of the shared stacks into exact-size blocks carved
+	// from the slabs below.
+	stack []frame
+	kids  []*Node
+	segs  []string
+
+	nodes    slabs[Node]
+	kidLists slabs[*Node]
+	texts    slabs[byte]
 }
 
-// frame is an open element.
+// newScanner returns a scanner; with reuse, the memory of one document's
+// tree is used again for the next (see Parser).
+func newScanner(reuse bool) *scanner {
+	return &scanner{
+		stack:    make([]frame, 0, 16),
+		kids:     make([]*Node, 0, 64),
+		segs:     make([]string, 0, 64),
+		nodes:    slabs[Node]{size: 64, reuse: reuse},
+		kidLists: slabs[*Node]{size: 128, reuse: reuse},
+		texts:    slabs[byte]{size: 2048, reuse: reuse},
+	}
+}
+
+// reset prepares the scanner for the document in buf; str holds the
+// same bytes and is what names and text are cut from.
+func (s *scanner) reset(buf []byte, str string, lim Limits) {
+	s.buf, s.str, s.i, s.lim, s.elements = buf, str, 0, lim, 0
+	s.line, s.lineStart, s.scanned = 0, 0, 0
+	s.stack, s.kids, s.segs = s.stack[:0], s.kids[:0], s.segs[:0]
+	s.nodes.reset()
+	s.kidLists.reset()
+	s.texts.reset()
+}
+
+// frame is an open element; kids and segs index its first child and
+// text segment in the scanner's stacks.
 type frame struct {
-	n     *Node
-	raw   string // qualified name as written, for matching the end tag
-	seg   string // the only text segment so far
-	acc   []byte // all text, once there is more than one segment
-	has   bool
-	multi bool
+	n          *Node
+	raw        string // qualified name as written, for matching the end tag
+	kids, segs int
 }
 
-func (f *frame) addText(t string) {
-	switch {
-	case t == "":
-	case !f.multi && !f.has:
-		f.seg, f.has = t, true
-	default:
-		if !f.multi {
-			f.acc = append(make([]byte, 0, len(f.seg)+len(t)), f.seg...)
-			f.multi = true
-		}
-		f.acc = append(f.acc, t...)
+func (s *scanner) newNode() *Node { return &s.nodes.take(1)[0] }
+
+// addText records a text segment of the innermost open element.
+func (s *scanner) addText(t string) {
+	if t != "" {
+		s.segs = append(s.segs, t)
 	}
 }
 
-func (f *frame) text() string {
-	if f.multi {
-		return string(f.acc)
+// close ends the innermost open element: it receives its children and
+// the concatenation of its text segments.
+func (s *scanner) close() {
+	f := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	if kids := s.kids[f.kids:]; len(kids) > 0 {
+		f.n.Children = s.kidLists.take(len(kids))
+		copy(f.n.Children, kids)
+		clear(kids) // drop the references held by the stack
+		s.kids = s.kids[:f.kids]
 	}
-	return f.seg
+	f.n.Text = s.joinText(s.segs[f.segs:])
+	s.segs = s.segs[:f.segs]
 }
 
-func (s *scanner) newNode() *Node {
-	if len(s.slab) == 0 {
-		s.slab = make([]Node, 32)
+// joinText concatenates an element's text segments. One segment (the
+// common case of a leaf) is returned as it is; several (white space
+// between children, or text around comments and CDATA sections) are
+// copied into a block of the text slabs, which nothing writes to while
+// the tree is in use, so the string may share its memory.
+func (s *scanner) joinText(segs []string) string {
+	switch len(segs) {
+	case 0:
+		return ""
+	case 1:
+		return segs[0]
 	}
-	n := &s.slab[0]
-	s.slab = s.slab[1:]
-	return n
+	n := 0
+	for _, t := range segs {
+		n += len(t)
+	}
+	b := s.texts.take(n)[:0]
+	for _, t := range segs {
+		b = append(b, t...)
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // textAt returns the character data seg found at offset off, validated
@@ -216,7 +288,16 @@ func (s *scanner) pos(off int) Pos {
 		s.line, s.lineStart, s.scanned = 1, 0, 0
 	}
 	seg := s.buf[s.scanned:off]
-	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+	if len(seg) < 64 {
+		// The usual stretch, from one tag to the next, is short: cheaper
+		// to walk than to hand to the vectorised Count.
+		for i, c := range seg {
+			if c == '\n' {
+				s.line++
+				s.lineStart = s.scanned + i + 1
+			}
+		}
+	} else if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
 		s.line += n
 		s.lineStart = s.scanned + bytes.LastIndexByte(seg, '\n') + 1
 	}
@@ -238,13 +319,26 @@ func (s *scanner) skipSpace() {
 	}
 }
 
+// inName tells the bytes a name may contain: ASCII name characters and
+// every byte of a multi-byte UTF-8 sequence (checked by isName).
+var inName = func() (t [256]bool) {
+	for b := range 256 {
+		t[b] = b >= utf8.RuneSelf || isNameByte(byte(b))
+	}
+	return t
+}()
+
 // name reads an XML name at s.i.
 func (s *scanner) name() ([]byte, bool) {
-	start := s.i
-	for s.i < len(s.buf) && (s.buf[s.i] >= utf8.RuneSelf || isNameByte(s.buf[s.i])) {
+	start, high := s.i, byte(0)
+	for s.i < len(s.buf) && inName[s.buf[s.i]] {
+		high |= s.buf[s.i]
 		s.i++
 	}
 	b := s.buf[start:s.i]
+	if high < utf8.RuneSelf { // ASCII: only the first character is restricted
+		return b, len(b) > 0 && !(b[0] >= '0' && b[0] <= '9' || b[0] == '.' || b[0] == '-')
+	}
 	return b, isName(b)
 }
 
@@ -252,23 +346,21 @@ func (s *scanner) name() ([]byte, bool) {
 // it also returns the name as written.
 func (s *scanner) qname() (xml.Name, string, bool) {
 	start := s.i
-	b, ok := s.name()
+	_, ok := s.name()
 	raw := s.str[start:s.i]
-	if !ok || bytes.Count(b, []byte{':'}) > 1 {
+	k := strings.IndexByte(raw, ':')
+	if !ok || k >= 0 && strings.IndexByte(raw[k+1:], ':') >= 0 {
 		return xml.Name{}, raw, false
 	}
-	if p, l, found := strings.Cut(raw, ":"); found && len(p) > 0 && len(l) > 0 {
-		return xml.Name{Space: p, Local: l}, raw, true
+	if k > 0 && k < len(raw)-1 {
+		return xml.Name{Space: raw[:k], Local: raw[k+1:]}, raw, true
 	}
 	return xml.Name{Local: raw}, raw, true
 }
 
 // document scans the whole buffer and returns the root element.
 func (s *scanner) document() (*Node, error) {
-	var (
-		root  *Node
-		stack []frame
-	)
+	var root *Node
 	for s.i < len(s.buf) {
 		if s.buf[s.i] != '<' {
 			end := len(s.buf)
@@ -276,7 +368,7 @@ func (s *scanner) document() (*Node, error) {
 				end = s.i + j
 			}
 			seg := s.buf[s.i:end]
-			if len(stack) == 0 {
+			if len(s.stack) == 0 {
 				if k := bytes.IndexFunc(seg, func(r rune) bool { return !isSpace(byte(r)) || r >= utf8.RuneSelf }); k >= 0 {
 					return nil, s.fail(s.i+k, ErrSyntax, "text outside the root element")
 				}
@@ -285,18 +377,23 @@ func (s *scanner) document() (*Node, error) {
 				if err != nil {
 					return nil, err
 				}
-				stack[len(stack)-1].addText(t)
+				s.addText(t)
 			}
 			s.i = end
 			continue
 		}
 		start := s.i
+		// The byte after '<' tells the kind of markup.
+		next := byte(0)
+		if s.i+1 < len(s.buf) {
+			next = s.buf[s.i+1]
+		}
 		switch {
-		case s.has("<?"):
+		case next == '?':
 			if err := s.procInst(start); err != nil {
 				return nil, err
 			}
-		case s.has("<!--"):
+		case next == '!' && s.has("<!--"):
 			k := bytes.Index(s.buf[s.i+4:], []byte("--"))
 			if k < 0 {
 				return nil, s.fail(len(s.buf), ErrSyntax, "unexpected end of input in a comment")
@@ -306,28 +403,26 @@ func (s *scanner) document() (*Node, error) {
 				return nil, s.fail(s.i-2, ErrSyntax, `"--" is not allowed in comments`)
 			}
 			s.i++
-		case s.has("<![CDATA["):
+		case next == '!' && s.has("<![CDATA["):
 			k := bytes.Index(s.buf[s.i+9:], []byte("]]>"))
 			if k < 0 {
 				return nil, s.fail(len(s.buf), ErrSyntax, "unexpected end of input in CDATA section")
 			}
-			if len(stack) == 0 {
+			if len(s.stack) == 0 {
 				return nil, s.fail(start, ErrSyntax, "CDATA outside the root element")
 			}
 			t, err := s.textAt(s.buf[s.i+9:s.i+9+k], s.i+9, true)
 			if err != nil {
 				return nil, err
 			}
-			stack[len(stack)-1].addText(t)
+			s.addText(t)
 			s.i += 9 + k + 3
-		case s.has("<!"):
+		case next == '!':
 			return nil, s.fail(start, ErrDTD, "<!%s>", firstWord(s.buf[s.i+2:]))
-		case s.has("</"):
+		case next == '/':
 			s.i += 2
-			if len(stack) > 0 && s.endsWith(stack[len(stack)-1].raw) {
-				f := &stack[len(stack)-1]
-				f.n.Text = f.text()
-				stack = stack[:len(stack)-1]
+			if len(s.stack) > 0 && s.endsWith(s.stack[len(s.stack)-1].raw) {
+				s.close()
 				continue
 			}
 			name, raw, ok := s.qname()
@@ -342,33 +437,31 @@ func (s *scanner) document() (*Node, error) {
 				return nil, s.fail(s.i, ErrSyntax, "invalid characters between </%s and >", name.Local)
 			}
 			s.i++
-			if len(stack) == 0 {
+			if len(s.stack) == 0 {
 				return nil, s.fail(start, ErrSyntax, "unexpected end tag </%s>", raw)
 			}
-			f := &stack[len(stack)-1]
+			f := &s.stack[len(s.stack)-1]
 			if f.raw != raw {
 				return nil, s.fail(start, ErrSyntax, "end tag </%s> does not match <%s> at %s", raw, f.raw, f.n.Pos)
 			}
-			f.n.Text = f.text()
-			stack = stack[:len(stack)-1]
+			s.close()
 		default:
-			n, raw, empty, err := s.startTag(start, len(stack), root != nil && len(stack) == 0)
+			n, raw, empty, err := s.startTag(start, len(s.stack), root != nil && len(s.stack) == 0)
 			if err != nil {
 				return nil, err
 			}
-			if len(stack) == 0 {
+			if len(s.stack) == 0 {
 				root = n
 			} else {
-				p := stack[len(stack)-1].n
-				p.Children = append(p.Children, n)
+				s.kids = append(s.kids, n)
 			}
 			if !empty {
-				stack = append(stack, frame{n: n, raw: raw})
+				s.stack = append(s.stack, frame{n: n, raw: raw, kids: len(s.kids), segs: len(s.segs)})
 			}
 		}
 	}
-	if len(stack) != 0 {
-		f := &stack[len(stack)-1]
+	if len(s.stack) != 0 {
+		f := &s.stack[len(s.stack)-1]
 		return nil, s.fail(len(s.buf), ErrSyntax, "unexpected end of input inside <%s> (opened at %s)", f.raw, f.n.Pos)
 	}
 	if root == nil {
@@ -484,35 +577,40 @@ func (s *scanner) startTag(start, depth int, second bool) (n *Node, raw string, 
 func (s *scanner) chars(seg []byte, off int, cdata bool) ([]byte, bool, error) {
 	change := false
 	for k := 0; k < len(seg); {
-		for k < len(seg) && charClass[seg[k]] == charPlain {
-			k++
+		// Most text (and all of a base64 resource) is plain: skip it
+		// eight bytes at a time. When some byte of the next eight is
+		// not, look at those eight one by one.
+		if k+8 <= len(seg) && plain8(binary.LittleEndian.Uint64(seg[k:])) {
+			k += 8
+			continue
 		}
-		if k >= len(seg) {
-			break
-		}
-		switch b := seg[k]; charClass[b] {
-		case charAmp:
-			change = change || !cdata
-			k++
-		case charBracket:
-			if !cdata && k+2 < len(seg) && seg[k+1] == ']' && seg[k+2] == '>' {
-				return nil, false, s.fail(off+k, ErrSyntax, "unescaped ]]> not in CDATA section")
+		for end := min(k+8, len(seg)); k < end; {
+			switch b := seg[k]; charClass[b] {
+			case charPlain:
+				k++
+			case charAmp:
+				change = change || !cdata
+				k++
+			case charBracket:
+				if !cdata && k+2 < len(seg) && seg[k+1] == ']' && seg[k+2] == '>' {
+					return nil, false, s.fail(off+k, ErrSyntax, "unescaped ]]> not in CDATA section")
+				}
+				k++
+			case charCR:
+				change = true
+				k++
+			case charControl:
+				return nil, false, s.fail(off+k, ErrSyntax, "illegal character code U+%04X", b)
+			default: // non-ASCII
+				r, size := utf8.DecodeRune(seg[k:])
+				if r == utf8.RuneError && size == 1 {
+					return nil, false, s.fail(off+k, ErrSyntax, "invalid UTF-8")
+				}
+				if !isInCharacterRange(r) {
+					return nil, false, s.fail(off+k, ErrSyntax, "illegal character code %U", r)
+				}
+				k += size
 			}
-			k++
-		case charCR:
-			change = true
-			k++
-		case charControl:
-			return nil, false, s.fail(off+k, ErrSyntax, "illegal character code U+%04X", b)
-		default: // non-ASCII
-			r, size := utf8.DecodeRune(seg[k:])
-			if r == utf8.RuneError && size == 1 {
-				return nil, false, s.fail(off+k, ErrSyntax, "invalid UTF-8")
-			}
-			if !isInCharacterRange(r) {
-				return nil, false, s.fail(off+k, ErrSyntax, "illegal character code %U", r)
-			}
-			k += size
 		}
 	}
 	if !change {

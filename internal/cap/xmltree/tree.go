@@ -128,6 +128,80 @@ func ParseBytes(buf []byte, lim Limits) (*Node, error) {
 	return parse(unsafe.Slice(unsafe.StringData(str), len(str)), str, lim)
 }
 
+// Parser reads documents one after another and reuses the memory of one
+// document's tree for the next: a batch of many small documents then
+// makes little garbage. The tree Parse returns, and every string in it,
+// is valid only until the next call; it also shares the memory of buf,
+// which must stay unchanged until then. The zero Parser is ready to use;
+// it must not be used by two goroutines at once.
+type Parser struct {
+	s *scanner
+}
+
+// Parse reads the document in buf within lim, like the function Parse.
+func (p *Parser) Parse(buf []byte, lim Limits) (*Node, error) {
+	lim = lim.orDefault()
+	if int64(len(buf)) > lim.MaxBytes {
+		return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
+	}
+	if p.s == nil {
+		p.s = newScanner(true)
+	}
+	return p.s.parse(buf, unsafe.String(unsafe.SliceData(buf), len(buf)), lim)
+}
+
+// ReadFile reads the named file, refusing more than lim.MaxBytes with
+// ErrTooLarge, into buf's memory when it is large enough (else into a new
+// buffer) and returns the bytes read. A batch of files can so be read
+// through one buffer: pass back the slice returned for the previous file.
+// Failing to open or read the file returns an *fs.PathError; a directory
+// is refused.
+func ReadFile(name string, buf []byte, lim Limits) ([]byte, error) {
+	lim = lim.orDefault()
+	f, info, err := openRead(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info.dir {
+		return nil, fmt.Errorf("%s is a directory", name)
+	}
+	size := int64(-1)
+	if info.regular {
+		size = info.size
+		if size > lim.MaxBytes {
+			return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
+		}
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, make([]byte, max(size+1-int64(len(buf)), 512))...)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > lim.MaxBytes {
+			return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
+		}
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return nil, err
+		case int64(len(buf)) == size && len(buf) < cap(buf):
+			// A regular file that gave all its stat size when asked for
+			// more is at its end: skip the read that would say so.
+			return buf, nil
+		}
+	}
+}
+
+// fileInfo is what ReadFile needs to know of an open file.
+type fileInfo struct {
+	dir, regular bool
+	size         int64
+}
+
 // readLimited reads r to the end, failing with ErrTooLarge past max bytes.
 // A regular file is read into a buffer of its size.
 func readLimited(r io.Reader, max int64) ([]byte, error) {
@@ -156,9 +230,14 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 	}
 }
 
+// parse reads the document in buf with a scanner of its own.
+func parse(buf []byte, str string, lim Limits) (*Node, error) {
+	return newScanner(false).parse(buf, str, lim)
+}
+
 // parse reads the document in buf; str holds the same bytes (it may share
 // their memory) and is what names and text are cut from.
-func parse(buf []byte, str string, lim Limits) (*Node, error) {
+func (s *scanner) parse(buf []byte, str string, lim Limits) (*Node, error) {
 	if bytes.HasPrefix(buf, []byte(utf8BOM)) {
 		buf, str = buf[len(utf8BOM):], str[len(utf8BOM):]
 	}
@@ -169,12 +248,12 @@ func parse(buf []byte, str string, lim Limits) (*Node, error) {
 	if len(decoded) != len(buf) || (len(buf) > 0 && &decoded[0] != &buf[0]) {
 		str = string(decoded)
 	}
-	s := &scanner{buf: decoded, str: str, lim: lim}
+	s.reset(decoded, str, lim)
 	root, err := s.document()
 	if err != nil {
 		return nil, err
 	}
-	if err := resolveNamespaces(root, nil); err != nil {
+	if err := resolveNamespaces(root, nsScope{}); err != nil {
 		return nil, err
 	}
 	return root, nil
@@ -214,35 +293,45 @@ func (e *Error) Error() string {
 // Unwrap returns the wrapped sentinel or I/O error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// nsScope is the namespaces in scope: the default one, and the prefixed
+// ones (nil when none is declared).
+type nsScope struct {
+	def      string
+	prefixes map[string]string
+}
+
 // resolveNamespaces turns prefixes into namespace URIs once the whole
 // tree is read (so that errors can name the element's position).
-func resolveNamespaces(n *Node, scope map[string]string) error {
+func resolveNamespaces(n *Node, scope nsScope) error {
 	var local map[string]string
 	for _, a := range n.Attr {
 		switch {
 		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			local = extend(local, scope)
-			local[""] = a.Value
+			scope.def = a.Value
 		case a.Name.Space == "xmlns":
-			local = extend(local, scope)
+			local = extend(local, scope.prefixes)
 			local[a.Name.Local] = a.Value
 		}
 	}
 	if local != nil {
-		scope = local
+		scope.prefixes = local
 	}
-	uri, ok := scope[n.Name.Space]
-	if n.Name.Space != "" && !ok {
-		return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", n.Name.Space)
+	if n.Name.Space == "" {
+		n.Name.Space = scope.def
+	} else {
+		uri, ok := scope.prefixes[n.Name.Space]
+		if !ok {
+			return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", n.Name.Space)
+		}
+		n.Name.Space = uri
 	}
-	n.Name.Space = uri
 	for i, a := range n.Attr {
 		switch a.Name.Space {
 		case "", "xmlns":
 		case "xml":
 			n.Attr[i].Name.Space = "http://www.w3.org/XML/1998/namespace"
 		default:
-			u, ok := scope[a.Name.Space]
+			u, ok := scope.prefixes[a.Name.Space]
 			if !ok {
 				return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", a.Name.Space)
 			}

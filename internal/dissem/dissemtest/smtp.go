@@ -1,5 +1,5 @@
 // Package dissemtest holds real peers for dissemination tests: an in-process SMTP server that
-// keeps what it accepts.
+// keeps what it accepts, and a Web Push service that decrypts what it accepts.
 package dissemtest
 
 import (

@@ -18,16 +18,16 @@ func (db *DB) Recipients() store.Recipients       { return db.direct().Recipient
 func (q q) Notifications() store.Notifications    { return notifications{q} }
 func (db *DB) Notifications() store.Notifications { return db.direct().Notifications() }
 
-const recipientColumns = `id, origin_node, mode, name, language, phone, email, webhook_url, webhook_secret, channels, broadcast, test, confirmed, created_at, updated_at`
+const recipientColumns = `id, origin_node, mode, name, language, phone, email, webhook_url, webhook_secret, channels, broadcast, test, confirmed, created_at, updated_at, org_id`
 
 func (s recipients) Create(ctx context.Context, r *store.Recipient) error {
 	if len(r.Channels) == 0 {
 		return fmt.Errorf("%w: recipient %q has no channel", store.ErrInvalidRecord, r.Name)
 	}
 	s.stamp(ctx, &r.Meta)
-	_, err := s.exec(ctx, `INSERT INTO recipients (`+recipientColumns+`, confirm_hash, confirm_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, `INSERT INTO recipients (`+recipientColumns+`, confirm_hash, confirm_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.OriginNode, r.Mode.String(), r.Name, r.Language, r.Phone, r.Email, r.WebhookURL, r.WebhookSecret, joinChannels(r.Channels),
-		boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt, r.ConfirmHash, nullTS(r.ConfirmExpires))
+		boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt, r.OrgID, r.ConfirmHash, nullTS(r.ConfirmExpires))
 	if err != nil {
 		return s.wrap(err, "sqlstore: create recipient")
 	}
@@ -53,9 +53,9 @@ func (s recipients) CreateBatch(ctx context.Context, rs []store.Recipient) error
 				return fmt.Errorf("%w: recipient %q has no channel", store.ErrInvalidRecord, r.Name)
 			}
 			s.stamp(ctx, &r.Meta)
-			rows = append(rows, "("+placeholders(15)+")")
+			rows = append(rows, "("+placeholders(16)+")")
 			args = append(args, r.ID, r.OriginNode, r.Mode.String(), r.Name, r.Language, r.Phone, r.Email, r.WebhookURL, r.WebhookSecret,
-				joinChannels(r.Channels), boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt)
+				joinChannels(r.Channels), boolInt(r.Broadcast), boolInt(r.Test), boolInt(r.Confirmed), r.CreatedAt, r.UpdatedAt, r.OrgID)
 			for _, l := range r.Locations {
 				locRows = append(locRows, "(?, ?, ?, ?)")
 				locArgs = append(locArgs, r.ID, l.Label, l.Lat, l.Lon)
@@ -85,7 +85,7 @@ func scanRecipient(sc scanner) (store.Recipient, error) {
 		broadcast, test, confirmed int
 	)
 	if err := sc.Scan(&r.ID, &r.OriginNode, &m, &r.Name, &r.Language, &r.Phone, &r.Email, &r.WebhookURL, &r.WebhookSecret, &channels,
-		&broadcast, &test, &confirmed, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		&broadcast, &test, &confirmed, &r.CreatedAt, &r.UpdatedAt, &r.OrgID); err != nil {
 		return r, err
 	}
 	r.Mode, _ = mode.Parse(m)
@@ -108,6 +108,18 @@ func (s recipients) Get(ctx context.Context, id string) (store.Recipient, error)
 
 func (s recipients) All(ctx context.Context) ([]store.Recipient, error) {
 	return s.list(ctx, `WHERE mode = ? AND confirmed = 1`, mode.From(ctx).String())
+}
+
+func (s recipients) Officials(ctx context.Context, orgIDs []string) ([]store.Recipient, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{mode.From(ctx).String()}
+	for _, id := range orgIDs {
+		args = append(args, id)
+	}
+	return collect(ctx, s.q, "officials", scanRecipient, `SELECT `+recipientColumns+` FROM recipients
+		WHERE mode = ? AND confirmed = 1 AND org_id IN (`+placeholders(len(orgIDs))+`) ORDER BY id`, args...)
 }
 
 func (s recipients) GetMany(ctx context.Context, ids []string) ([]store.Recipient, error) {
@@ -141,6 +153,51 @@ func (s recipients) Confirm(ctx context.Context, id, codeHash string, now time.T
 		WHERE id = ? AND mode = ? AND confirmed = 0 AND confirm_hash = ? AND confirm_hash <> '' AND confirm_expires > ?`,
 		ts(now), id, mode.From(ctx).String(), codeHash, ts(now))
 	return s.wrap(mustAffect(res, err), "sqlstore: confirm recipient %s", id)
+}
+
+func (s recipients) RemoveChannel(ctx context.Context, id string, ch store.Channel) error {
+	rs, err := s.GetMany(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return fmt.Errorf("sqlstore: recipient %s: %w", id, store.ErrNotFound)
+	}
+	r := rs[0]
+	var keep []store.Channel
+	uses := map[string]bool{}
+	for _, c := range r.Channels {
+		if c == ch {
+			continue
+		}
+		keep = append(keep, c)
+		uses[addressOf(c)] = true
+	}
+	set := `channels = ?, updated_at = ?`
+	switch addressOf(ch) {
+	case "phone", "email":
+		if !uses[addressOf(ch)] {
+			set += `, ` + addressOf(ch) + ` = ''`
+		}
+	case "webhook":
+		if !uses["webhook"] {
+			set += `, webhook_url = '', webhook_secret = ''`
+		}
+	}
+	res, err := s.exec(ctx, `UPDATE recipients SET `+set+` WHERE id = ? AND mode = ?`,
+		joinChannels(keep), ts(s.db.clock.Now()), id, mode.From(ctx).String())
+	return s.wrap(mustAffect(res, err), "sqlstore: remove channel %s of recipient %s", ch, id)
+}
+
+// addressOf names the column group holding a channel's address.
+func addressOf(ch store.Channel) string {
+	switch ch {
+	case store.ChannelSMS:
+		return "phone"
+	case store.ChannelEmail:
+		return "email"
+	}
+	return "webhook" // webhook, cbc and push: webhook_url and webhook_secret
 }
 
 func (s recipients) Count(ctx context.Context) (int, error) {
@@ -231,11 +288,14 @@ func (s notifications) Plan(ctx context.Context, ns []store.Notification) ([]sto
 			if n.NextAttempt.IsZero() {
 				n.NextAttempt = now
 			}
-			n.State, n.CreatedAt, n.UpdatedAt = store.NotifyPending, now, now
+			if n.State == "" {
+				n.State = store.NotifyPending
+			}
+			n.CreatedAt, n.UpdatedAt = now, now
 			byID[n.ID] = i
 			rows[i] = "(" + placeholders(14) + ")"
-			args = append(args, n.ID, n.Key, n.MessageID, n.AlertID, n.RecipientID, string(n.Channel), string(n.State), 0,
-				ts(n.NextAttempt), "", "", now, now, m)
+			args = append(args, n.ID, n.Key, n.MessageID, n.AlertID, n.RecipientID, string(n.Channel), string(n.State), n.Attempts,
+				ts(n.NextAttempt), n.LastError, n.ProviderID, now, now, m)
 		}
 		// RETURNING names the rows inserted, so a replanned message yields only what is new.
 		ids, err := collect(ctx, q{db: s.db, read: s.write, write: s.write}, "plan notifications",
@@ -253,29 +313,17 @@ func (s notifications) Plan(ctx context.Context, ns []store.Notification) ([]sto
 }
 
 func (s notifications) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Notification, error) {
-	rows, err := s.write.QueryContext(ctx, s.db.dialect.rebind(`UPDATE notifications SET next_attempt = ?, updated_at = ?
-		WHERE id IN (SELECT id FROM notifications WHERE state = 'pending' AND mode = ? AND next_attempt <= ?
-		             ORDER BY next_attempt LIMIT ?`+s.db.dialect.skipLocked()+`)
-		RETURNING `+notificationColumns), ts(now.Add(lease)), ts(now), mode.From(ctx).String(), ts(now), limit)
-	if err != nil {
-		return nil, s.wrap(err, "sqlstore: claim notifications")
-	}
-	defer rows.Close()
-	var out []store.Notification
-	for rows.Next() {
+	return claimDue(ctx, s.q, "notifications", notificationColumns, now, lease, limit, func(sc scanner) (store.Notification, error) {
 		var (
 			n              store.Notification
 			channel, state string
 		)
-		if err := rows.Scan(&n.ID, &n.Key, &n.MessageID, &n.AlertID, &n.RecipientID, &channel, &state, &n.Attempts, &n.NextAttempt,
-			&n.LastError, &n.ProviderID, &n.CreatedAt, &n.UpdatedAt); err != nil {
-			return nil, s.wrap(err, "sqlstore: claim notifications")
-		}
+		err := sc.Scan(&n.ID, &n.Key, &n.MessageID, &n.AlertID, &n.RecipientID, &channel, &state, &n.Attempts, &n.NextAttempt,
+			&n.LastError, &n.ProviderID, &n.CreatedAt, &n.UpdatedAt)
 		n.Channel, n.State = store.Channel(channel), store.NotificationState(state)
 		n.NextAttempt, n.CreatedAt, n.UpdatedAt = n.NextAttempt.UTC(), n.CreatedAt.UTC(), n.UpdatedAt.UTC()
-		out = append(out, n)
-	}
-	return out, s.wrap(rows.Err(), "sqlstore: claim notifications")
+		return n, err
+	})
 }
 
 func (s notifications) Update(ctx context.Context, n *store.Notification) error {
@@ -302,8 +350,15 @@ func (s notifications) MarkSent(ctx context.Context, ids []string, now time.Time
 }
 
 func (s notifications) Counts(ctx context.Context, messageID string) ([]store.DeliveryCount, error) {
-	rows, err := s.query(ctx, `SELECT channel, state, COUNT(*) FROM notifications WHERE message_id = ? AND mode = ? GROUP BY channel, state ORDER BY channel, state`,
-		messageID, mode.From(ctx).String())
+	// Batches count their sent members and those still to handle; members that failed were
+	// moved to the notification log and are counted there.
+	m := mode.From(ctx).String()
+	rows, err := s.query(ctx, `SELECT channel, state, SUM(n) FROM (
+			SELECT channel, state, COUNT(*) AS n FROM notifications WHERE message_id = ? AND mode = ? GROUP BY channel, state
+			UNION ALL SELECT channel, 'sent', SUM(sent) FROM delivery_batches WHERE message_id = ? AND mode = ? GROUP BY channel
+			UNION ALL SELECT channel, 'pending', SUM(size - done) FROM delivery_batches WHERE message_id = ? AND mode = ? GROUP BY channel
+		) AS counts GROUP BY channel, state HAVING SUM(n) > 0 ORDER BY channel, state`,
+		messageID, m, messageID, m, messageID, m)
 	if err != nil {
 		return nil, s.wrap(err, "sqlstore: delivery counts")
 	}

@@ -28,24 +28,7 @@ func testRecipientsAndNotifications(t *testing.T, s store.Store, clk *clock.Manu
 		t.Fatalf("All = %+v, %v", all, err)
 	}
 
-	// A message to notify about.
-	u := mustUser(t, s)
-	var msg store.AlertMessage
-	err = s.WithTx(ctx, func(tx store.Tx) error {
-		a := store.Alert{OrgID: u.OrgID, Hazard: "heatwave", CAPStatus: "Actual", State: store.AlertIssued, DrafterID: u.ID}
-		if err := tx.Alerts().Create(ctx, &a); err != nil {
-			return err
-		}
-		v := store.AlertVersion{AlertID: a.ID, Kind: store.KindAlert, State: store.VersionApproved, Content: []byte(`{}`), DrafterID: u.ID}
-		if err := tx.Alerts().CreateVersion(ctx, &v); err != nil {
-			return err
-		}
-		msg = store.AlertMessage{AlertID: a.ID, VersionID: v.ID, Identifier: "id-1", MsgType: "Alert", CAPStatus: "Actual", Sent: clk.Now(), Expires: clk.Now().Add(time.Hour)}
-		return tx.Alerts().AddMessage(ctx, &msg)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	msg := mustMessage(t, s, clk)
 	plan := []store.Notification{
 		{Key: "k1", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelSMS},
 		{Key: "k2", MessageID: msg.ID, AlertID: msg.AlertID, RecipientID: r.ID, Channel: store.ChannelEmail},
@@ -79,6 +62,30 @@ func testRecipientsAndNotifications(t *testing.T, s store.Store, clk *clock.Manu
 	if err != nil || len(counts) != 2 {
 		t.Fatalf("Counts = %+v, %v", counts, err)
 	}
+}
+
+// mustMessage stores an issued alert with one CAP message to notify about.
+func mustMessage(t *testing.T, s store.Store, clk *clock.Manual) store.AlertMessage {
+	t.Helper()
+	ctx := context.Background()
+	u := mustUser(t, s)
+	var msg store.AlertMessage
+	err := s.WithTx(ctx, func(tx store.Tx) error {
+		a := store.Alert{OrgID: u.OrgID, Hazard: "heatwave", CAPStatus: "Actual", State: store.AlertIssued, DrafterID: u.ID}
+		if err := tx.Alerts().Create(ctx, &a); err != nil {
+			return err
+		}
+		v := store.AlertVersion{AlertID: a.ID, Kind: store.KindAlert, State: store.VersionApproved, Content: []byte(`{}`), DrafterID: u.ID}
+		if err := tx.Alerts().CreateVersion(ctx, &v); err != nil {
+			return err
+		}
+		msg = store.AlertMessage{AlertID: a.ID, VersionID: v.ID, Identifier: "id-1", MsgType: "Alert", CAPStatus: "Actual", Sent: clk.Now(), Expires: clk.Now().Add(time.Hour)}
+		return tx.Alerts().AddMessage(ctx, &msg)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
 }
 
 func testSubscriptionConfirm(t *testing.T, s store.Store, clk *clock.Manual) {

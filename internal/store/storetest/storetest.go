@@ -46,6 +46,14 @@ func Run(t *testing.T, open Opener) {
 		{"AlertsVersionsMessages", testAlerts},
 		{"RecipientsAndNotifications", testRecipientsAndNotifications},
 		{"SubscriptionConfirm", testSubscriptionConfirm},
+		{"RecipientRemoveChannel", testRemoveChannel},
+		{"DeliveryBatchesPlanClaimAdvance", testDeliveryBatches},
+		{"ContactGroupsAndOfficials", testContactGroupsAndOfficials},
+		{"HandsetReceiptsMeetInEitherOrder", testHandsetReceipts},
+		{"HazardSourcesLeaseAndHealth", testHazardSources},
+		{"HazardEventsKeysRevisions", testHazardEvents},
+		{"TriggerRulesAndDrafts", testTriggerRulesAndDrafts},
+		{"GeographyLayersReplaceAndLimits", testGeography},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

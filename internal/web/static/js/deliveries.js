@@ -19,7 +19,7 @@
       });
       Object.keys(by).sort().forEach(function (ch) {
         var tr = document.createElement("tr");
-        [m.msg_type, ch, by[ch].pending, by[ch].sent, by[ch].failed].forEach(function (v) {
+        [m.msg_type, ch, by[ch].pending, by[ch].sent, by[ch].failed, ch === "sms" ? handset(m.handset) : ""].forEach(function (v) {
           var td = document.createElement("td");
           td.textContent = String(v);
           tr.appendChild(td);
@@ -30,6 +30,15 @@
     box.setAttribute("data-total", String(total));
     box.setAttribute("data-pending", String(pending));
     return pending;
+  }
+  // handset summarises the SMSC's receipts for the SMS segments it accepted.
+  function handset(counts) {
+    var delivered = 0, failed = 0, waiting = 0;
+    (counts || []).forEach(function (c) {
+      if (c.Status === "DELIVRD") { delivered += c.Count; } else if (c.Status === "" || c.Status === "ENROUTE" || c.Status === "ACCEPTD") { waiting += c.Count; } else { failed += c.Count; }
+    });
+    return box.getAttribute("data-handset-delivered") + " " + delivered + " · " + box.getAttribute("data-handset-failed") + " " + failed +
+      " · " + box.getAttribute("data-handset-waiting") + " " + waiting;
   }
   function poll() {
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {

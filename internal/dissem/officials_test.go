@@ -1,0 +1,86 @@
+package dissem
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/taawun/taawun/internal/store"
+)
+
+func box(minLon, minLat, maxLon, maxLat float64) orb.Polygon {
+	return orb.Polygon{{{minLon, minLat}, {maxLon, minLat}, {maxLon, maxLat}, {minLon, maxLat}, {minLon, minLat}}}
+}
+
+func TestIntersects(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b orb.Polygon
+		want bool
+	}{
+		{"overlapping corners", box(0, 0, 2, 2), box(1, 1, 3, 3), true},
+		{"disjoint", box(0, 0, 1, 1), box(2, 2, 3, 3), false},
+		{"bounds overlap, shapes apart", orb.Polygon{{{0, 0}, {4, 0}, {0, 4}, {0, 0}}}, box(3, 3, 4, 4), false},
+		{"one inside the other", box(0, 0, 10, 10), box(4, 4, 5, 5), true},
+		{"other inside the one", box(4, 4, 5, 5), box(0, 0, 10, 10), true},
+		{"crossing, no vertex inside", box(0, 2, 10, 3), box(4, 0, 5, 10), true},
+		{"touching along an edge", box(0, 0, 1, 1), box(1, 0, 2, 1), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := intersects(orb.MultiPolygon{tt.a}, orb.MultiPolygon{tt.b}); got != tt.want {
+				t.Errorf("intersects = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestContactGroupReachesOfficialsOfAffectedDistricts: NDMA's "DDMA officers" group sends a
+// warning for Lahore to the DDMA Lahore official and not to the DDMA Muzaffargarh one, though
+// neither gave a location; a public subscriber far away gets nothing.
+func TestContactGroupReachesOfficialsOfAffectedDistricts(t *testing.T) {
+	p := startPipeline(t, 0)
+	ctx := context.Background()
+	orgs, err := p.db.Orgs().List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]store.Org{}
+	for _, o := range orgs {
+		byName[o.ShortName] = o
+	}
+	for name, area := range map[string]orb.Polygon{
+		"DDMA Lahore":       box(74.0, 31.3, 74.6, 31.8),
+		"DDMA Muzaffargarh": box(70.8, 29.8, 71.4, 30.4),
+	} {
+		o, ok := byName[name]
+		if !ok {
+			t.Fatalf("seed has no %s", name)
+		}
+		raw, _ := json.Marshal(geojson.NewGeometry(area))
+		o.Jurisdiction = raw
+		if err := p.db.WithTx(ctx, func(tx store.Tx) error { return tx.Orgs().Update(ctx, &o) }); err != nil {
+			t.Fatal(err)
+		}
+		byName[name] = o
+	}
+	g := store.ContactGroup{OrgID: byName["NDMA"].ID, Name: "DDMA officers", Tier: store.TierDistrict}
+	if err := p.db.ContactGroups().Create(ctx, &g); err != nil {
+		t.Fatal(err)
+	}
+	p.addRecipients(t,
+		store.Recipient{Name: "DC Lahore", Email: "dc.lahore@ddma.test", OrgID: byName["DDMA Lahore"].ID, Channels: []store.Channel{store.ChannelEmail}},
+		store.Recipient{Name: "DC Muzaffargarh", Email: "dc.mzg@ddma.test", OrgID: byName["DDMA Muzaffargarh"].ID, Channels: []store.Channel{store.ChannelEmail}},
+		store.Recipient{Name: "Karachi resident", Email: "karachi@example.pk", Channels: []store.Channel{store.ChannelEmail},
+			Locations: []store.Location{{Lat: 24.86, Lon: 67.01}}},
+	)
+	m := p.issue(t, "Actual", lahoreFlood())
+	p.waitDelivered(t, m, 1)
+	mails := p.smtp.All()
+	if len(mails) != 1 || mails[0].To[0] != "dc.lahore@ddma.test" {
+		t.Fatalf("mails went to %+v", mails)
+	}
+}

@@ -1,0 +1,255 @@
+package hazard
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+	"github.com/paulmach/orb/simplify"
+
+	"github.com/taawun/taawun/internal/geotarget"
+)
+
+// geometry reads a GeoJSON geometry as polygons; points and lines give none.
+func geometry(raw json.RawMessage) (orb.MultiPolygon, error) {
+	if len(raw) == 0 {
+		return nil, errors.New("no geometry")
+	}
+	g, err := geojson.UnmarshalGeometry(raw)
+	if err != nil {
+		return nil, fmt.Errorf("geometry: %w", err)
+	}
+	switch v := g.Geometry().(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{v}, nil
+	case orb.MultiPolygon:
+		return v, nil
+	}
+	return nil, nil
+}
+
+// convex reports whether ring turns the same way at every vertex.
+func convex(ring orb.Ring) bool {
+	sign := 0
+	n := len(ring) - 1 // closed: last equals first
+	for i := 0; i < n; i++ {
+		a, b, c := ring[i], ring[(i+1)%n], ring[(i+2)%n]
+		cross := (b[0]-a[0])*(c[1]-b[1]) - (b[1]-a[1])*(c[0]-b[0])
+		switch {
+		case cross > 0 && sign < 0, cross < 0 && sign > 0:
+			return false
+		case cross > 0:
+			sign = 1
+		case cross < 0:
+			sign = -1
+		}
+	}
+	return true
+}
+
+// clipToConvex returns the part of subject inside the convex ring clip (Sutherland–Hodgman).
+// The subject may be concave; where the result falls apart in several pieces they stay joined
+// along the clip's border, which the caller's jurisdiction check then refuses.
+func clipToConvex(subject, clip orb.Ring) orb.Ring {
+	ccw := planar.Area(clip) > 0
+	inside := func(p, a, b orb.Point) bool {
+		cross := (b[0]-a[0])*(p[1]-a[1]) - (b[1]-a[1])*(p[0]-a[0])
+		if ccw {
+			return cross >= 0
+		}
+		return cross <= 0
+	}
+	intersect := func(p, q, a, b orb.Point) orb.Point {
+		a1, b1 := q[1]-p[1], p[0]-q[0]
+		c1 := a1*p[0] + b1*p[1]
+		a2, b2 := b[1]-a[1], a[0]-b[0]
+		c2 := a2*a[0] + b2*a[1]
+		det := a1*b2 - a2*b1
+		if det == 0 {
+			return q
+		}
+		return orb.Point{(b2*c1 - b1*c2) / det, (a1*c2 - a2*c1) / det}
+	}
+	out := []orb.Point(subject[:len(subject)-1])
+	for i := 0; i+1 < len(clip) && len(out) > 0; i++ {
+		a, b := clip[i], clip[i+1]
+		in := out
+		out = nil
+		for j := range in {
+			p, q := in[(j+len(in)-1)%len(in)], in[j]
+			switch {
+			case inside(q, a, b):
+				if !inside(p, a, b) {
+					out = append(out, intersect(p, q, a, b))
+				}
+				out = append(out, q)
+			case inside(p, a, b):
+				out = append(out, intersect(p, q, a, b))
+			}
+		}
+	}
+	if len(out) < 3 {
+		return nil
+	}
+	ring := orb.Ring(append(out, out[0]))
+	return ring
+}
+
+// capPolygon writes a ring as a CAP polygon ("lat,lon lat,lon …"), simplified so that a warning
+// stays a few hundred points however detailed the jurisdiction's border.
+func capPolygon(ring orb.Ring) string {
+	for tol := 0.002; len(ring) > 400 && tol < 1; tol *= 2 {
+		ring = simplify.DouglasPeucker(tol).Ring(ring.Clone())
+	}
+	// Rounded as written, without repeated points, so the check sees what CAP readers will.
+	var r orb.Ring
+	for _, p := range ring {
+		q := orb.Point{math.Round(p[0]*1e4) / 1e4, math.Round(p[1]*1e4) / 1e4}
+		if len(r) == 0 || q != r[len(r)-1] {
+			r = append(r, q)
+		}
+	}
+	if len(r) < 4 || r[0] != r[len(r)-1] || !simple(r) {
+		return ""
+	}
+	parts := make([]string, len(r))
+	for i, p := range r {
+		parts[i] = strconv.FormatFloat(p[1], 'f', 4, 64) + "," + strconv.FormatFloat(p[0], 'f', 4, 64)
+	}
+	return strings.Join(parts, " ")
+}
+
+// simple reports whether no two non-adjacent edges of the closed ring meet: clipping a concave
+// outline, or simplifying it, can fold a ring onto itself, which CAP does not allow.
+func simple(ring orb.Ring) bool {
+	n := len(ring) - 1
+	for i := 0; i < n; i++ {
+		a, b := ring[i], ring[i+1]
+		for j := i + 2; j < n; j++ {
+			if i == 0 && j == n-1 {
+				continue // the closing edge meets the first at the first vertex
+			}
+			if segmentsMeet(a, b, ring[j], ring[j+1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// segmentsMeet reports whether segments ab and cd share a point.
+func segmentsMeet(a, b, c, d orb.Point) bool {
+	orient := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	on := func(p, q, r orb.Point) bool {
+		return math.Min(p[0], q[0]) <= r[0] && r[0] <= math.Max(p[0], q[0]) && math.Min(p[1], q[1]) <= r[1] && r[1] <= math.Max(p[1], q[1])
+	}
+	d1, d2, d3, d4 := orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
+	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+		return true
+	}
+	return d1 == 0 && on(c, d, a) || d2 == 0 && on(c, d, b) || d3 == 0 && on(a, b, c) || d4 == 0 && on(a, b, d)
+}
+
+// touches reports whether the polygons of a and b overlap, by their vertices (enough for the
+// regions of concern a rule names, which are far larger than the gaps this can miss).
+func touches(a, b orb.MultiPolygon) bool {
+	for _, pair := range [][2]orb.MultiPolygon{{a, b}, {b, a}} {
+		for _, poly := range pair[0] {
+			for _, p := range poly[0] {
+				if planar.MultiPolygonContains(pair[1], p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// borderToleranceKm absorbs boundaries drawn at different scales (countries at 1:50m, provinces
+// at 1:10m), a little stricter than the alert service's own check so that what passes here
+// passes there.
+const borderToleranceKm = 4.0
+
+// prepared is a jurisdiction made ready for many point tests: indexed by geotarget, with its
+// provinces' verdicts (inside or not) remembered.
+type prepared struct {
+	mp    orb.MultiPolygon
+	area  *geotarget.Area
+	bound orb.Bound
+	mu    sync.Mutex
+	// inside remembers, by province code, whether the province lies inside the jurisdiction.
+	inside map[string]bool
+}
+
+func prepare(mp orb.MultiPolygon) (*prepared, error) {
+	area, err := geotarget.NewArea(geotarget.MultiPolygon(mp))
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{mp: mp, area: area, bound: mp.Bound().Pad(0.1), inside: map[string]bool{}}, nil
+}
+
+// holds reports whether ring lies inside the jurisdiction: its vertices and points every 0.02°
+// along its edges are inside or within borderToleranceKm of the border. This is the test a
+// warning's area must pass.
+func (j *prepared) holds(ring orb.Ring) bool {
+	for i := 0; i+1 < len(ring); i++ {
+		a, b := ring[i], ring[i+1]
+		steps := max(1, int(math.Ceil(math.Hypot(b[0]-a[0], b[1]-a[1])/0.02)))
+		for k := 0; k < steps; k++ {
+			f := float64(k) / float64(steps)
+			p := orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
+			if j.bound.Contains(p) && j.area.Contains(geotarget.Point{Lat: p[1], Lon: p[0]}) {
+				continue
+			}
+			if distanceKm(j.mp, p) > borderToleranceKm {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// holdsProvince is holds for a province's outline, remembered.
+func (j *prepared) holdsProvince(code string, ring orb.Ring) bool {
+	j.mu.Lock()
+	v, ok := j.inside[code]
+	j.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = j.holds(ring)
+	j.mu.Lock()
+	j.inside[code] = v
+	j.mu.Unlock()
+	return v
+}
+
+// distanceKm is the distance from p to the nearest edge of mp, degrees of longitude shortened
+// by the cosine of the latitude.
+func distanceKm(mp orb.MultiPolygon, p orb.Point) float64 {
+	best := math.Inf(1)
+	kx := math.Cos(p[1] * math.Pi / 180)
+	for _, poly := range mp {
+		for _, r := range poly {
+			for i := 0; i+1 < len(r); i++ {
+				ax, ay := (r[i][0]-p[0])*kx, r[i][1]-p[1]
+				bx, by := (r[i+1][0]-p[0])*kx, r[i+1][1]-p[1]
+				dx, dy := bx-ax, by-ay
+				t := 0.0
+				if l := dx*dx + dy*dy; l > 0 {
+					t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
+				}
+				best = math.Min(best, math.Hypot(ax+t*dx, ay+t*dy))
+			}
+		}
+	}
+	return best * 111.195
+}

@@ -1,0 +1,482 @@
+package hazard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/taawun/taawun/internal/alert"
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/cap"
+	"github.com/taawun/taawun/internal/cap/capgeo"
+	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/feed"
+	"github.com/taawun/taawun/internal/geodata"
+	"github.com/taawun/taawun/internal/i18n"
+	"github.com/taawun/taawun/internal/impact"
+	"github.com/taawun/taawun/internal/mode"
+	"github.com/taawun/taawun/internal/store"
+)
+
+// Kinds of the trigger outcomes on the bus.
+const (
+	KindTriggerDrafted = "hazard.trigger.drafted"
+	KindTriggerSkipped = "hazard.trigger.skipped"
+)
+
+// ErrBusy means another server is drafting the same event under the same rule; the event is
+// retried later.
+var ErrBusy = errors.New("hazard: another server is drafting this event")
+
+// Trigger turns hazard events into draft warnings by the organisations' rules.
+type Trigger struct {
+	Store   store.Store
+	Alerts  *alert.Service
+	Impact  Estimator
+	Catalog *i18n.Catalog
+	Clock   clock.Clock
+	// Notify, when set, tells the organisation's duty officers of a draft waiting for approval.
+	Notify func(ctx context.Context, org store.Org, alertID string, c alert.Content)
+	Log    *slog.Logger
+	// ValidFor is how long a drafted warning is valid when the source gives no expiry (6 h).
+	ValidFor time.Duration
+	// PendingTimeout is after how long a claim left pending by a crashed server is taken over.
+	PendingTimeout time.Duration
+
+	// prepared holds the jurisdictions prepared for point tests, by organisation version.
+	prepared sync.Map
+}
+
+// Handle applies every enabled rule to the event with id.
+func (t *Trigger) Handle(ctx context.Context, id string) error {
+	ev, err := t.Store.HazardEvents().Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	rules, err := t.Store.TriggerRules().List(ctx, nil)
+	if err != nil {
+		return err
+	}
+	var (
+		est      impact.Estimate
+		estErr   error
+		assessed bool
+	)
+	var errs []error
+	for _, r := range rules {
+		if !r.Enabled || !matchesEvent(r, ev) {
+			continue
+		}
+		if !assessed {
+			est, estErr = Assess(t.Impact, ev)
+			assessed = true
+		}
+		reason := ""
+		if estErr != nil {
+			reason = "no impact estimate: " + estErr.Error()
+		} else if !matchesImpact(r, ev, est) {
+			continue
+		}
+		if err := t.apply(ctx, r, ev, est, reason); err != nil {
+			errs = append(errs, fmt.Errorf("rule %q: %w", r.Name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// matchesEvent checks what a rule asks of the event itself: type, magnitude, severity.
+func matchesEvent(r store.TriggerRule, e store.HazardEvent) bool {
+	if len(r.HazardTypes) > 0 && !slices.Contains(r.HazardTypes, e.Type) {
+		return false
+	}
+	if r.MinMagnitude > 0 && (e.Magnitude == nil || *e.Magnitude < r.MinMagnitude) {
+		return false
+	}
+	if r.MinSeverity != "" && eventSeverity(e) < feed.SeverityRank(r.MinSeverity) {
+		return false
+	}
+	return !e.Cancelled
+}
+
+var levelRank = map[string]int{"green": 1, "yellow": 2, "orange": 3, "red": 4}
+
+// eventSeverity ranks an event like a CAP severity: its own severity or its alert level
+// (green Minor, yellow Moderate, orange Severe, red Extreme), whichever is higher.
+func eventSeverity(e store.HazardEvent) int {
+	return max(feed.SeverityRank(e.Severity), levelRank[e.AlertLevel])
+}
+
+// matchesImpact checks what a rule asks of the estimate: exposed population and regions.
+func matchesImpact(r store.TriggerRule, e store.HazardEvent, est impact.Estimate) bool {
+	if r.MinPopulation > 0 && est.Population < r.MinPopulation {
+		return false
+	}
+	if r.MinSeverity != "" && max(eventSeverity(e), levelRank[string(est.Level)]) < feed.SeverityRank(r.MinSeverity) {
+		return false
+	}
+	if len(r.Regions) == 0 && len(r.Polygon) == 0 {
+		return true
+	}
+	for _, p := range est.Provinces {
+		if slices.Contains(r.Regions, p.Code) {
+			return true
+		}
+	}
+	for _, code := range e.Regions {
+		if slices.Contains(r.Regions, code) {
+			return true
+		}
+	}
+	if concern, err := geometry(r.Polygon); err == nil && len(concern) > 0 {
+		fp := footprintPolygons(e, est)
+		return touches(fp, concern) || planar.MultiPolygonContains(concern, orb.Point{e.Lon, e.Lat})
+	}
+	return false
+}
+
+// jurisdiction returns the organisation's jurisdiction prepared for point tests, made once per
+// version of the organisation.
+func (t *Trigger) jurisdiction(org store.Org) (*prepared, error) {
+	key := org.ID + "@" + org.UpdatedAt.String()
+	if j, ok := t.prepared.Load(key); ok {
+		return j.(*prepared), nil
+	}
+	mp, err := geometry(org.Jurisdiction)
+	if err != nil || len(mp) == 0 {
+		return nil, fmt.Errorf("%s has no jurisdiction drawn", org.Name)
+	}
+	j, err := prepare(mp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: jurisdiction: %w", org.Name, err)
+	}
+	t.prepared.Store(key, j)
+	return j, nil
+}
+
+// footprintPolygons is the hazard's footprint: the disc of intensity V or more for an
+// earthquake, the warning's areas otherwise.
+func footprintPolygons(e store.HazardEvent, est impact.Estimate) orb.MultiPolygon {
+	if e.Type == "earthquake" {
+		if len(est.Bands) == 0 || est.Bands[0].RadiusKm <= 0 {
+			return nil
+		}
+		return orb.MultiPolygon{capgeo.CirclePolygon(cap.Circle{Center: cap.Point{Lat: e.Lat, Lon: e.Lon}, RadiusKM: est.Bands[0].RadiusKm})}
+	}
+	mp, _ := geometry(e.Geometry)
+	return mp
+}
+
+// linkView is what audit entries and events carry of a trigger link.
+type linkView struct {
+	EventID  string             `json:"event_id"`
+	RuleID   string             `json:"rule_id"`
+	AlertID  string             `json:"alert_id,omitempty"`
+	State    store.TriggerState `json:"state"`
+	Reason   string             `json:"reason,omitempty"`
+	Revision int                `json:"event_revision"`
+}
+
+// apply drafts (or updates the draft of) one event under one rule; reason, when set, records
+// why no draft can be made.
+func (t *Trigger) apply(ctx context.Context, r store.TriggerRule, ev store.HazardEvent, est impact.Estimate, reason string) error {
+	link, takeover, err := t.claim(ctx, r, ev)
+	if err != nil || link == nil {
+		return err
+	}
+	org, err := t.Store.Orgs().Get(ctx, r.OrgID)
+	if err != nil {
+		return err
+	}
+	if takeover && link.AlertID == "" {
+		// Taking over a claim a crashed server left: it may have drafted before it died.
+		if link.AlertID, err = t.orphanDraft(ctx, r.OrgID, ev.ID); err != nil {
+			return err
+		}
+	}
+	link.EventRevision = ev.Revision
+	if reason == "" {
+		var alertID string
+		alertID, reason = t.draft(ctx, r, org, ev, est, link.AlertID)
+		if alertID != "" {
+			link.AlertID = alertID
+		}
+	}
+	link.State, link.Reason = store.TriggerDrafted, reason
+	if link.AlertID == "" {
+		link.State = store.TriggerSkipped
+	}
+	kind := KindTriggerDrafted
+	if link.State == store.TriggerSkipped {
+		kind = KindTriggerSkipped
+		t.logger().Info("hazard: rule matched but no draft", "event", ev.ID, "rule", r.Name, "reason", link.Reason)
+	}
+	return t.Store.WithTx(ctx, func(tx store.Tx) error {
+		if err := tx.TriggerDrafts().Update(ctx, link); err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Change{Actor: auth.SystemActor, OrgID: r.OrgID, Action: kind, EntityType: "trigger_draft",
+			EntityID: ev.ID + "/" + r.ID, After: linkView{ev.ID, r.ID, link.AlertID, link.State, link.Reason, link.EventRevision}})
+	})
+}
+
+// claim returns the link of the event and rule to work on, claiming it when new; nil when
+// this revision of the event has been handled already. takeover says the link was claimed by a
+// server that stopped before finishing.
+func (t *Trigger) claim(ctx context.Context, r store.TriggerRule, ev store.HazardEvent) (link *store.TriggerDraft, takeover bool, err error) {
+	cur, err := t.Store.TriggerDrafts().Get(ctx, ev.ID, r.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		cur = store.TriggerDraft{EventID: ev.ID, RuleID: r.ID, OrgID: r.OrgID}
+		err = t.Store.WithTx(ctx, func(tx store.Tx) error {
+			if err := tx.TriggerDrafts().Claim(ctx, &cur); err != nil {
+				return err
+			}
+			return tx.Record(ctx, store.Change{Actor: auth.SystemActor, OrgID: r.OrgID, Action: "hazard.trigger.claimed", EntityType: "trigger_draft",
+				EntityID: ev.ID + "/" + r.ID, NoEvent: true})
+		})
+		if errors.Is(err, store.ErrConflict) {
+			return nil, false, ErrBusy
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return &cur, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	switch {
+	case cur.State == store.TriggerPending && t.Clock.Now().Sub(cur.UpdatedAt) < t.pendingTimeout():
+		return nil, false, ErrBusy
+	case cur.State != store.TriggerPending && cur.EventRevision >= ev.Revision:
+		return nil, false, nil
+	}
+	return &cur, cur.State == store.TriggerPending, nil
+}
+
+// orphanDraft finds the warning a crashed server drafted for the event in org before it could
+// record the link, by the note every trigger draft carries; "" when there is none.
+func (t *Trigger) orphanDraft(ctx context.Context, orgID, eventID string) (string, error) {
+	as, err := t.Store.Alerts().List(ctx, store.AlertFilter{OrgIDs: []string{orgID}, States: []store.AlertState{store.AlertDraft, store.AlertSubmitted}})
+	if err != nil {
+		return "", err
+	}
+	for _, a := range as {
+		if a.DrafterID != auth.SystemActor {
+			continue
+		}
+		vs, err := t.Store.Alerts().Versions(ctx, a.ID)
+		if err != nil {
+			return "", err
+		}
+		if len(vs) > 0 && strings.Contains(string(vs[0].Content), "hazard event "+eventID+" ") {
+			return a.ID, nil
+		}
+	}
+	return "", nil
+}
+
+func (t *Trigger) logger() *slog.Logger {
+	if t.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return t.Log
+}
+
+func (t *Trigger) pendingTimeout() time.Duration {
+	if t.PendingTimeout > 0 {
+		return t.PendingTimeout
+	}
+	return 2 * time.Minute
+}
+
+// systemPrincipal acts for the triggers in org with role.
+func systemPrincipal(org store.Org, role string) *auth.Principal {
+	return &auth.Principal{User: store.User{Meta: store.Meta{ID: auth.SystemActor}, Username: auth.SystemActor, OrgID: org.ID, Role: role},
+		Org: org, Scope: []string{org.ID}}
+}
+
+// draft writes or updates the warning of ev under r and submits it for approval. It returns the
+// warning's id (empty when none could be made) and, when something fell short, why.
+func (t *Trigger) draft(ctx context.Context, r store.TriggerRule, org store.Org, ev store.HazardEvent, est impact.Estimate, alertID string) (string, string) {
+	h, ok := hazardTemplate(ev)
+	if !ok {
+		return "", fmt.Sprintf("no warning template for hazard type %q", ev.Type)
+	}
+	candidates, err := t.areaCandidates(org, ev, est)
+	if err != nil {
+		return "", err.Error()
+	}
+	if len(candidates) == 0 {
+		return "", fmt.Sprintf("the footprint does not reach the jurisdiction of %s", org.Name)
+	}
+	officer := systemPrincipal(org, auth.RoleDutyOfficer)
+	status := "Actual"
+	if !mode.From(ctx).IsLive() {
+		status = "Exercise"
+	}
+	var lastErr error
+	for _, areas := range candidates {
+		c := t.content(h, r, org, ev, est, areas)
+		if alertID == "" {
+			a, err := t.Alerts.Draft(ctx, officer, h.Code, status, c)
+			if errors.Is(err, alert.ErrOutsideJurisdiction) {
+				lastErr = err
+				continue
+			}
+			if err != nil {
+				return "", "draft refused: " + err.Error()
+			}
+			return a.ID, t.submit(ctx, org, officer, a.ID, c)
+		}
+		err := t.revise(ctx, org, officer, alertID, c, ev)
+		if errors.Is(err, alert.ErrOutsideJurisdiction) {
+			lastErr = err
+			continue
+		}
+		if err != nil {
+			return alertID, "not updated: " + err.Error()
+		}
+		return alertID, t.submit(ctx, org, officer, alertID, c)
+	}
+	return alertID, fmt.Sprintf("no area inside the jurisdiction of %s: %v", org.Name, lastErr)
+}
+
+// revise brings an existing warning up to date with the event: a draft is edited, a submitted
+// version withdrawn (rejected as superseded) and edited, an issued warning gets an update.
+func (t *Trigger) revise(ctx context.Context, org store.Org, officer *auth.Principal, id string, c alert.Content, ev store.HazardEvent) error {
+	d, err := t.Alerts.Load(ctx, officer, id)
+	if err != nil {
+		return err
+	}
+	switch d.Alert.State {
+	case store.AlertSubmitted:
+		reason := fmt.Sprintf("superseded: the hazard event was updated (revision %d)", ev.Revision)
+		if err := t.Alerts.Reject(ctx, systemPrincipal(org, auth.RoleApprover), id, reason); err != nil {
+			return err
+		}
+		return t.Alerts.Edit(ctx, officer, id, c)
+	case store.AlertDraft:
+		return t.Alerts.Edit(ctx, officer, id, c)
+	case store.AlertIssued:
+		if l := d.Latest(); l.State == store.VersionDraft || l.State == store.VersionRejected {
+			return t.Alerts.Edit(ctx, officer, id, c)
+		} else if l.State == store.VersionSubmitted {
+			if err := t.Alerts.Reject(ctx, systemPrincipal(org, auth.RoleApprover), id, "superseded: the hazard event was updated"); err != nil {
+				return err
+			}
+			return t.Alerts.Edit(ctx, officer, id, c)
+		}
+		return t.Alerts.Revise(ctx, officer, id, store.KindUpdate, c)
+	}
+	return fmt.Errorf("the warning is %s", d.Alert.State)
+}
+
+// submit puts the draft into the approval queue and tells the duty officers; it returns why
+// not, or "".
+func (t *Trigger) submit(ctx context.Context, org store.Org, officer *auth.Principal, id string, c alert.Content) string {
+	if report, err := t.Alerts.Submit(ctx, officer, id); err != nil {
+		var findings []string
+		for _, is := range report.Issues {
+			if is.Severity == cap.SevError {
+				findings = append(findings, is.Code+" "+is.Path+": "+is.Message)
+			}
+		}
+		return "drafted but not submitted: " + err.Error() + " " + strings.Join(findings, "; ")
+	}
+	if t.Notify != nil {
+		t.Notify(ctx, org, id, c)
+	}
+	return ""
+}
+
+// hazardTemplate picks the warning template for an event.
+func hazardTemplate(ev store.HazardEvent) (alert.Hazard, bool) {
+	code := map[string]string{feed.TypeEarthquake: "earthquake", feed.TypeFlood: "riverine_flood", feed.TypeCyclone: "cyclone",
+		feed.TypeTsunami: "tsunami", feed.TypeHeat: "heatwave", feed.TypeLandslide: "landslide", feed.TypeAvalanche: "avalanche"}[ev.Type]
+	if ev.Type == feed.TypeFlood && strings.Contains(strings.ToLower(ev.Title), "flash") {
+		code = "flash_flood"
+	}
+	return alert.HazardByCode(code)
+}
+
+// areaCandidates are the warning areas to try, best first: the footprint clipped to the
+// jurisdiction as polygons, then the provinces the footprint touches that lie inside it.
+// Clipping a concave jurisdiction can join its pieces along the footprint's edge, outside the
+// jurisdiction; such a piece is clipped again province by province, and pieces that still leave
+// the jurisdiction are left out.
+func (t *Trigger) areaCandidates(org store.Org, ev store.HazardEvent, est impact.Estimate) ([][]alert.Area, error) {
+	j, err := t.jurisdiction(org)
+	if err != nil {
+		return nil, err
+	}
+	provinces, err := geodata.ProvincesOf(org.Country)
+	if err != nil {
+		return nil, err
+	}
+	desc := placeNames(ownProvinces(est, org.Country), ev, "en")
+	var out [][]alert.Area
+	var clipped []string
+	keep := func(ring orb.Ring) bool {
+		if len(ring) < 4 || !j.holds(ring) {
+			return false
+		}
+		if s := capPolygon(ring); s != "" {
+			clipped = append(clipped, s)
+		}
+		return true
+	}
+	for _, fp := range footprintPolygons(ev, est) {
+		ring := fp[0]
+		if !convex(ring) {
+			// A concave warning area is tried as it is: whole, if the jurisdiction holds it.
+			if s := capPolygon(ring); s != "" && j.holds(ring) {
+				out = append(out, []alert.Area{{Desc: desc, Polygons: []string{s}}})
+			}
+			continue
+		}
+		for _, jp := range j.mp {
+			if !jp.Bound().Intersects(ring.Bound()) {
+				continue
+			}
+			piece := clipToConvex(jp[0], ring)
+			if piece == nil || keep(piece) {
+				continue
+			}
+			for _, pr := range provinces {
+				for _, pp := range pr.Geometry {
+					if pp.Bound().Intersects(ring.Bound()) && pp.Bound().Intersects(jp.Bound()) {
+						keep(clipToConvex(pp[0], ring))
+					}
+				}
+			}
+		}
+	}
+	if len(clipped) > 0 {
+		out = append([][]alert.Area{{{Desc: desc, Polygons: clipped}}}, out...)
+	}
+	touched := map[string]bool{}
+	for _, p := range est.Provinces {
+		touched[p.Code] = true
+	}
+	for _, code := range ev.Regions {
+		touched[code] = true
+	}
+	var regions []string
+	for _, pr := range provinces {
+		if touched[pr.Code] && len(pr.Geometry) > 0 && j.holdsProvince(pr.Code, pr.Geometry[0][0]) {
+			regions = append(regions, pr.Code)
+		}
+	}
+	if len(regions) > 0 {
+		out = append(out, []alert.Area{{Desc: desc, Regions: regions}})
+	}
+	return out, nil
+}

@@ -1,0 +1,261 @@
+package impact
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
+	"github.com/taawun/taawun/internal/gazetteer"
+	"github.com/taawun/taawun/internal/geotarget"
+	"github.com/taawun/taawun/internal/population"
+)
+
+// MaxPlaces bounds Estimate.Places.
+const MaxPlaces = 50
+
+// Bands: V (5) to X+ (10).
+const (
+	minBand = 5
+	maxBand = 10
+)
+
+// ErrInvalidQuake is wrapped by Earthquake for impossible source values.
+var ErrInvalidQuake = errors.New("impact: invalid earthquake")
+
+// ErrNoModel is returned before a population model is loaded.
+var ErrNoModel = errors.New("impact: no population model loaded")
+
+// Source gives the population model in force; *population.Layers is one.
+type Source interface {
+	Current() *population.Model
+}
+
+// Estimator computes estimates against the model its Source holds.
+type Estimator struct {
+	src Source
+}
+
+// New returns an Estimator over src.
+func New(src Source) *Estimator { return &Estimator{src: src} }
+
+// Embedded returns an Estimator over the embedded GeoNames places only.
+func Embedded() (*Estimator, error) {
+	m, err := population.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	return New(population.NewLayers(m)), nil
+}
+
+func (e *Estimator) model() (*population.Model, error) {
+	m := e.src.Current()
+	if m == nil {
+		return nil, ErrNoModel
+	}
+	return m, nil
+}
+
+func (q Quake) validate() error {
+	switch {
+	case !(q.Magnitude > 0 && q.Magnitude <= 10):
+		return fmt.Errorf("%w: magnitude %v not in (0, 10]", ErrInvalidQuake, q.Magnitude)
+	case !(q.DepthKm >= 0 && q.DepthKm <= 700):
+		return fmt.Errorf("%w: depth %v km not in [0, 700]", ErrInvalidQuake, q.DepthKm)
+	case !(q.Lat >= -90 && q.Lat <= 90) || !(q.Lon >= -180 && q.Lon <= 180):
+		return fmt.Errorf("%w: epicentre (%v, %v) out of range", ErrInvalidQuake, q.Lat, q.Lon)
+	}
+	return nil
+}
+
+// bandOf returns the band of an intensity: rounded, capped at X; 0 below V.
+func bandOf(mmi float64) int {
+	b := int(math.Floor(mmi + 0.5))
+	if b < minBand {
+		return 0
+	}
+	return min(b, maxBand)
+}
+
+// regionTally accumulates exposure per province or district.
+type regionTally struct {
+	m map[*gazetteer.Entry]*tallied
+	// last is the region of the previous point: the index returns points in space-filling-curve
+	// order, so neighbours mostly share a region and the map is seldom consulted.
+	last  *gazetteer.Entry
+	lastT *tallied
+}
+
+type tallied struct {
+	entry      *gazetteer.Entry
+	population float64
+	minChord2  float64 // closest point to the epicentre, as a squared chord
+}
+
+func newTally() *regionTally { return &regionTally{m: map[*gazetteer.Entry]*tallied{}} }
+
+func (t *regionTally) add(e *gazetteer.Entry, pop, chord2 float64) {
+	if e == nil {
+		return
+	}
+	r := t.lastT
+	if e != t.last {
+		var ok bool
+		if r, ok = t.m[e]; !ok {
+			r = &tallied{entry: e, minChord2: math.Inf(1)}
+			t.m[e] = r
+		}
+		t.last, t.lastT = e, r
+	}
+	r.population += pop
+	r.minChord2 = math.Min(r.minChord2, chord2)
+}
+
+// sorted lists the regions, strongest shaking first, then most exposed; q (nil for areas) gives
+// each region's strongest intensity, at its point closest to the epicentre.
+func (t *regionTally) sorted(q *Quake) []RegionRef {
+	out := make([]RegionRef, 0, len(t.m))
+	for _, r := range t.m {
+		ref := RegionRef{Code: r.entry.Code, Kind: string(r.entry.Kind), Names: r.entry.Names, Population: int64(r.population + 0.5)}
+		if q != nil {
+			ref.MaxMMI = round1(q.intensityAt(population.DistanceOfChordSquared(r.minChord2)))
+		}
+		out = append(out, ref)
+	}
+	slices.SortFunc(out, func(a, b RegionRef) int {
+		return cmp.Or(cmp.Compare(b.MaxMMI, a.MaxMMI), cmp.Compare(b.Population, a.Population), strings.Compare(a.Code, b.Code))
+	})
+	return out
+}
+
+// Earthquake estimates the shaking of q and the people exposed to it.
+//
+// Each counted point falls in the band whose radius it is within: intensity decreases with
+// distance, so comparing the point's squared chord to the epicentre with the bands' costs no
+// trigonometry or logarithm per point (a 1 km grid has hundreds of thousands of cells in reach).
+func (e *Estimator) Earthquake(q Quake) (Estimate, error) {
+	if err := q.validate(); err != nil {
+		return Estimate{}, err
+	}
+	m, err := e.model()
+	if err != nil {
+		return Estimate{}, err
+	}
+	est := Estimate{Layer: Layer(m.Layer())}
+	var chord2 [maxBand + 1]float64 // by band: the squared chord of its outer radius
+	for b := minBand; b <= maxBand; b++ {
+		r := q.radiusFor(float64(b) - 0.5)
+		if r > 0 {
+			chord2[b] = population.ChordSquaredOf(r)
+		} else {
+			chord2[b] = -1
+		}
+		est.Bands = append(est.Bands, Band{MMI: b, RadiusKm: round1(r)})
+	}
+	reach := q.radiusFor(minBand - 0.5)
+	if reach == 0 {
+		est.Level = LevelGreen
+		est.Footprint = geojson.NewFeatureCollection()
+		return est, nil
+	}
+	disc, err := geotarget.NewArea(geotarget.Circle{Center: geotarget.Point{Lat: q.Lat, Lon: q.Lon}, RadiusKM: reach + 1})
+	if err != nil {
+		return Estimate{}, fmt.Errorf("impact: earthquake disc: %w", err)
+	}
+	epi := population.UnitVector(q.Lat, q.Lon)
+	var pops [maxBand + 1]float64
+	provinces, districts := newTally(), newTally()
+	m.EachCounted(disc, func(p *population.Point) {
+		c2 := population.ChordSquared(epi, p.Unit)
+		if c2 > chord2[minBand] {
+			return
+		}
+		b := maxBand
+		for c2 > chord2[b] {
+			b--
+		}
+		pops[b] += p.Population
+		provinces.add(p.Province, p.Population, c2)
+		districts.add(p.District, p.Population, c2)
+	})
+	var places []PlaceExposure
+	m.EachPlace(disc, func(p *population.Point) {
+		d := gazetteer.DistanceKm(q.Lat, q.Lon, p.Lat, p.Lon)
+		mmi := q.intensityAt(d)
+		if bandOf(mmi) == 0 {
+			return
+		}
+		pe := placeExposure(p)
+		pe.DistanceKm, pe.MMI = round1(d), round1(mmi)
+		places = append(places, pe)
+	})
+	est.Places = strongest(places)
+	for i := range est.Bands {
+		b := &est.Bands[i]
+		b.Population = int64(pops[b.MMI] + 0.5)
+		est.Population += b.Population
+	}
+	est.Provinces, est.Districts = provinces.sorted(&q), districts.sorted(&q)
+	est.Level = levelFor(est.Bands)
+	est.Footprint = quakeFootprint(q, est.Bands)
+	return est, nil
+}
+
+func placeExposure(p *population.Point) PlaceExposure {
+	pl := p.Place
+	pe := PlaceExposure{Name: pl.Name("en"), Country: pl.Country, Province: pl.Province,
+		Lat: pl.Lat, Lon: pl.Lon, Population: pl.Population}
+	if pl.Place != nil {
+		pe.ID = pl.Place.ID
+	}
+	return pe
+}
+
+// strongest sorts places most strongly shaken first, then most populous, and keeps
+// MaxPlaces of them.
+func strongest(ps []PlaceExposure) []PlaceExposure {
+	slices.SortFunc(ps, func(a, b PlaceExposure) int {
+		return cmp.Or(cmp.Compare(b.MMI, a.MMI), cmp.Compare(b.Population, a.Population), cmp.Compare(a.ID, b.ID))
+	})
+	if len(ps) > MaxPlaces {
+		return ps[:MaxPlaces]
+	}
+	return ps
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// CirclePoints is the number of vertices of a disc in a footprint.
+const CirclePoints = 64
+
+// discPolygon draws a circle as a closed ring of CirclePoints vertices.
+func discPolygon(lat, lon, radiusKm float64) orb.Polygon {
+	c := orb.Point{lon, lat}
+	ring := make(orb.Ring, 0, CirclePoints+1)
+	for i := range CirclePoints {
+		ring = append(ring, geo.PointAtBearingAndDistance(c, float64(i)*360/CirclePoints, radiusKm*1000))
+	}
+	return orb.Polygon{append(ring, ring[0])}
+}
+
+// quakeFootprint draws one disc per band that the shaking reaches,
+// weakest (largest) first.
+func quakeFootprint(q Quake, bands []Band) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, b := range bands {
+		if b.RadiusKm <= 0 {
+			continue
+		}
+		f := geojson.NewFeature(discPolygon(q.Lat, q.Lon, b.RadiusKm))
+		f.Properties["mmi"] = b.MMI
+		f.Properties["population"] = b.Population
+		f.Properties["radius_km"] = b.RadiusKm
+		fc.Append(f)
+	}
+	return fc
+}
