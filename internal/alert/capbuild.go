@@ -31,6 +31,9 @@ type message struct {
 	hazard             Hazard
 	content            Content
 	org                store.Org
+	// schemes gives each region code's geocode scheme (districts are not recognisable by
+	// their form); codes missing from it are countries (two letters) or provinces.
+	schemes map[string]string
 }
 
 // buildCAP makes the CAP alert: one info block per language written, English first.
@@ -86,9 +89,12 @@ func buildCAP(m message) *cap.Alert {
 			}
 			ca := cap.Area{AreaDesc: desc, Polygons: ar.Polygons, Circles: ar.Circles}
 			for _, code := range ar.Regions {
-				scheme := geodata.SchemeProvince
-				if !strings.Contains(code, "-") {
-					scheme = geodata.SchemeCountry
+				scheme, ok := m.schemes[code]
+				if !ok {
+					scheme = geodata.SchemeProvince
+					if !strings.Contains(code, "-") {
+						scheme = geodata.SchemeCountry
+					}
 				}
 				ca.Geocodes = append(ca.Geocodes, cap.NamedValue{ValueName: scheme, Value: code})
 			}

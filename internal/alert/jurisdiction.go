@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -88,15 +89,15 @@ func (c *jurisdictions) get(raw json.RawMessage) (*prepared, error) {
 	return p, nil
 }
 
-// areaGeometry turns an area into a multipolygon (lon/lat), regions resolved from the gazetteer.
-func areaGeometry(a Area) (orb.MultiPolygon, error) {
+// areaGeometry turns an area into a multipolygon (lon/lat), regions resolved by regions.
+func areaGeometry(ctx context.Context, regions geodata.Lookup, a Area) (orb.MultiPolygon, error) {
 	ca := cap.Area{AreaDesc: a.Desc, Polygons: a.Polygons, Circles: a.Circles}
 	mp, err := capgeo.AreaGeometry(&ca)
 	if err != nil {
 		return nil, err
 	}
 	for _, code := range a.Regions {
-		r, ok, err := geodata.RegionByCode(code)
+		r, ok, err := regions.Region(ctx, code)
 		if err != nil {
 			return nil, err
 		}
@@ -112,9 +113,9 @@ func areaGeometry(a Area) (orb.MultiPolygon, error) {
 // borders are sampled every sampleStep and each sample must lie inside the jurisdiction (within
 // borderTolerance); a polygon whose border lies inside a region without crossing it lies inside
 // it too, unless it surrounds a hole, which jurisdictions do not have.
-func checkWithin(areas []Area, juris *prepared, orgName string) error {
+func checkWithin(ctx context.Context, regions geodata.Lookup, areas []Area, juris *prepared, orgName string) error {
 	for i, a := range areas {
-		mp, err := areaGeometry(a)
+		mp, err := areaGeometry(ctx, regions, a)
 		if err != nil {
 			return fmt.Errorf("%w: area %d (%q): %w", ErrInvalid, i+1, a.Desc, err)
 		}
@@ -180,7 +181,7 @@ func newEdgeGrid(mp orb.MultiPolygon) edgeGrid {
 // near reports whether p lies within km of an edge, with degrees of longitude shortened by the
 // cosine of the latitude.
 func (g edgeGrid) near(p orb.Point, km float64) bool {
-	kx := math.Cos(p[1] * math.Pi / 180)
+	kx := cosLat(p)
 	dy := km / kmPerDegree
 	dx := dy / max(kx, 1e-6)
 	lo, hi := cellOf(p[0]-dx, p[1]-dy), cellOf(p[0]+dx, p[1]+dy)
@@ -195,6 +196,9 @@ func (g edgeGrid) near(p orb.Point, km float64) bool {
 	}
 	return false
 }
+
+// cosLat is how much shorter a degree of longitude is than one of latitude at p.
+func cosLat(p orb.Point) float64 { return math.Cos(p[1] * math.Pi / 180) }
 
 // kmPerDegree is the length of a degree of latitude (and of longitude at the equator).
 const kmPerDegree = 111.195

@@ -30,7 +30,7 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, hazard, capSta
 	if err := checkStatus(ctx, capStatus); err != nil {
 		pv.Problems = append(pv.Problems, Problem{Field: "cap_status", Message: err.Error()})
 	}
-	err := s.checkContent(p.Org, c)
+	err := s.checkContent(ctx, p.Org, c)
 	var ps Problems
 	switch {
 	case errors.As(err, &ps):
@@ -41,12 +41,16 @@ func (s *Service) Preview(ctx context.Context, p *auth.Principal, hazard, capSta
 		return Preview{}, err
 	}
 	for _, a := range c.Areas {
-		if _, err := areaGeometry(a); err != nil {
+		if _, err := areaGeometry(ctx, s.regions(), a); err != nil {
 			return pv, nil // the areas cannot be drawn; the problems say why
 		}
 	}
+	schemes, err := s.schemes(ctx, c)
+	if err != nil {
+		return Preview{}, err
+	}
 	pv.CAP = buildCAP(message{identifier: "preview", sender: s.Sender(), sent: s.Clock.Now(), status: capStatus,
-		msgType: store.KindAlert, hazard: h, content: c, org: p.Org})
-	pv.Report = cap.Validate(ctx, pv.CAP, cap.Options{Profile: cap.ProfilePK, Resolver: geodata.Resolver{}})
+		msgType: store.KindAlert, hazard: h, content: c, org: p.Org, schemes: schemes})
+	pv.Report = cap.Validate(ctx, pv.CAP, cap.Options{Profile: cap.ProfilePK, Resolver: geodata.Resolver{Lookup: s.regions()}})
 	return pv, nil
 }

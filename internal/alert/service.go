@@ -33,8 +33,29 @@ type Service struct {
 	Clock clock.Clock
 	// Node is the node id; CAP identifiers and the sender are made from it.
 	Node string
+	// Regions resolves the region codes of areas; the embedded countries and provinces when nil.
+	Regions geodata.Lookup
 
 	jurisdictions jurisdictions
+}
+
+func (s *Service) regions() geodata.Lookup { return geodata.LookupOr(s.Regions) }
+
+// schemes returns the geocode scheme of every region code of c's areas, for the CAP message.
+func (s *Service) schemes(ctx context.Context, c Content) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range c.Areas {
+		for _, code := range a.Regions {
+			r, ok, err := s.regions().Region(ctx, code)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out[code] = r.Scheme
+			}
+		}
+	}
+	return out, nil
 }
 
 // Sender is the CAP sender of every message of the node.
@@ -65,7 +86,7 @@ func (s *Service) Draft(ctx context.Context, p *auth.Principal, hazard, capStatu
 	if err := checkStatus(ctx, capStatus); err != nil {
 		return store.Alert{}, err
 	}
-	if err := s.checkContent(p.Org, c); err != nil {
+	if err := s.checkContent(ctx, p.Org, c); err != nil {
 		return store.Alert{}, err
 	}
 	body, err := json.Marshal(c)
@@ -103,8 +124,8 @@ func checkStatus(ctx context.Context, status string) error {
 }
 
 // checkContent validates a content and that its areas lie within the organisation's jurisdiction.
-func (s *Service) checkContent(org store.Org, c Content) error {
-	known := func(code string) bool { _, ok, _ := geodata.RegionByCode(code); return ok }
+func (s *Service) checkContent(ctx context.Context, org store.Org, c Content) error {
+	known := func(code string) bool { _, ok, _ := s.regions().Region(ctx, code); return ok }
 	if ps := c.Check(s.Clock.Now(), known); len(ps) > 0 {
 		return ps
 	}
@@ -112,7 +133,7 @@ func (s *Service) checkContent(org store.Org, c Content) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrForbidden, org.Name, err)
 	}
-	return checkWithin(c.Areas, juris, org.Name)
+	return checkWithin(ctx, s.regions(), c.Areas, juris, org.Name)
 }
 
 // Load returns an alert with its versions and messages.
@@ -155,7 +176,7 @@ func (s *Service) Edit(ctx context.Context, p *auth.Principal, id string, c Cont
 			return "", fmt.Errorf("%w: version %d is %s", ErrWrongState, v.Seq, v.State)
 		}
 		if v.Kind != store.KindCancel {
-			if err := s.checkContent(org, c); err != nil {
+			if err := s.checkContent(ctx, org, c); err != nil {
 				return "", err
 			}
 		}
@@ -187,7 +208,7 @@ func (s *Service) Revise(ctx context.Context, p *auth.Principal, id string, kind
 		}
 		switch kind {
 		case store.KindUpdate:
-			if err := s.checkContent(org, c); err != nil {
+			if err := s.checkContent(ctx, org, c); err != nil {
 				return "", err
 			}
 		case store.KindCancel:
@@ -237,7 +258,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id string) (cap
 			return "", err
 		}
 		if v.Kind != store.KindCancel {
-			if err := s.checkContent(org, c); err != nil {
+			if err := s.checkContent(ctx, org, c); err != nil {
 				return "", err
 			}
 		}
@@ -245,7 +266,10 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id string) (cap
 		if err != nil {
 			return "", err
 		}
-		report = cap.Validate(ctx, buildCAP(msg), cap.Options{Profile: cap.ProfilePK, Resolver: geodata.Resolver{}})
+		if msg.schemes, err = s.schemes(ctx, c); err != nil {
+			return "", err
+		}
+		report = cap.Validate(ctx, buildCAP(msg), cap.Options{Profile: cap.ProfilePK, Resolver: geodata.Resolver{Lookup: s.regions()}})
 		if !report.Valid() {
 			return "", fmt.Errorf("%w: %d errors under the pk profile", ErrCAPFindings, report.Count(cap.SevError))
 		}
@@ -303,7 +327,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id string) (st
 		if err != nil {
 			return "", fmt.Errorf("%w: %s: %w", ErrForbidden, p.Org.Name, err)
 		}
-		if err := checkWithin(c.Areas, juris, p.Org.Name); err != nil {
+		if err := checkWithin(ctx, s.regions(), c.Areas, juris, p.Org.Name); err != nil {
 			return "", err
 		}
 		now := s.Clock.Now()
@@ -312,6 +336,9 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id string) (st
 		}
 		msg, err := s.compose(d, v, c, org, now)
 		if err != nil {
+			return "", err
+		}
+		if msg.schemes, err = s.schemes(ctx, c); err != nil {
 			return "", err
 		}
 		xml, err := cap.EncodeBytes(buildCAP(msg))

@@ -36,6 +36,7 @@ import (
 	"github.com/taawun/taawun/internal/node"
 	"github.com/taawun/taawun/internal/ops"
 	"github.com/taawun/taawun/internal/population"
+	"github.com/taawun/taawun/internal/regions"
 	"github.com/taawun/taawun/internal/seed"
 	"github.com/taawun/taawun/internal/sms/smpp"
 	"github.com/taawun/taawun/internal/store"
@@ -179,7 +180,9 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 		return nil, err
 	}
 	n.closers = append(n.closers, closeChannels)
-	alerts := &alert.Service{Store: db, Clock: clk, Node: id.ID}
+	// Area codes: the embedded countries and provinces, and the districts operators imported.
+	areaCodes := &regions.Lookup{Store: db, Clock: clk}
+	alerts := &alert.Service{Store: db, Clock: clk, Node: id.ID, Regions: areaCodes}
 	targeter := &dissem.IndexTargeter{Store: db, Log: log}
 	if err := targeter.Load(ctx); err != nil {
 		return nil, fmt.Errorf("build the targeting index: %w", err)
@@ -194,7 +197,7 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
 		PublicURL: cfg.PublicURL, Alerts: alerts, Targeter: targeter, Dispatcher: dispatcher,
-		PushPublicKey: vapid.PublicKey(), Population: geo,
+		PushPublicKey: vapid.PublicKey(), Population: geo, Regions: areaCodes,
 		Ops: ops.New(db, clk), Chromium: cfg.Chromium,
 	})
 	if err != nil {
@@ -218,8 +221,8 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	hazardTriggers := &hazard.Consumer{JS: b.JS, Node: id.ID, Log: log, Trigger: &hazard.Trigger{Store: db, Alerts: alerts,
 		Impact: impact.New(geo), Catalog: catalog, Clock: clk, Log: log, Notify: hazardMail.Notify}}
 	planner := &dissem.Consumer{JS: b.JS, Node: id.ID, Log: log, Sender: sender,
-		Planner: &dissem.Planner{Store: db, Targeter: targeter, Lease: sender.LeaseTime(), Clock: clk,
-			Officials: &dissem.Officials{Store: db}}}
+		Planner: &dissem.Planner{Store: db, Targeter: targeter, Lease: sender.LeaseTime(), Clock: clk, Regions: areaCodes,
+			Officials: &dissem.Officials{Store: db, Regions: areaCodes}}}
 	go func() {
 		defer close(n.bg)
 		var wg sync.WaitGroup

@@ -15,7 +15,7 @@ import (
 
 func lahoreArea(t *testing.T) *Area {
 	t.Helper()
-	a, err := AreaOf(&cap.Alert{Identifier: "x", Infos: []cap.Info{{Areas: []cap.Area{{AreaDesc: "Lahore", Circles: []string{"31.55,74.34 20"}}}}}})
+	a, err := AreaOf(context.Background(), nil, &cap.Alert{Identifier: "x", Infos: []cap.Info{{Areas: []cap.Area{{AreaDesc: "Lahore", Circles: []string{"31.55,74.34 20"}}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,8 @@ import (
 // the warning's area.
 type Officials struct {
 	Store store.Store
+	// Regions resolves geocodes; the embedded countries and provinces when nil.
+	Regions geodata.Lookup
 }
 
 // Reached returns the officials that the contact groups select for a warning of issuer over
@@ -44,7 +46,7 @@ func (o Officials) Reached(ctx context.Context, issuer string, a *cap.Alert) ([]
 			continue
 		}
 		if area == nil {
-			if area, err = alertGeometry(a); err != nil {
+			if area, err = alertGeometry(ctx, o.Regions, a); err != nil {
 				return nil, err
 			}
 		}
@@ -68,7 +70,7 @@ func (o Officials) Reached(ctx context.Context, issuer string, a *cap.Alert) ([]
 
 // alertGeometry is the union of the first info block's areas as polygons (lon, lat): polygons,
 // circles drawn as polygons, and regions named by geocode.
-func alertGeometry(a *cap.Alert) (orb.MultiPolygon, error) {
+func alertGeometry(ctx context.Context, regions geodata.Lookup, a *cap.Alert) (orb.MultiPolygon, error) {
 	if len(a.Infos) == 0 {
 		return nil, fmt.Errorf("dissem: message %s has no info block", a.Identifier)
 	}
@@ -81,7 +83,7 @@ func alertGeometry(a *cap.Alert) (orb.MultiPolygon, error) {
 		}
 		out = append(out, mp...)
 		for _, gc := range ar.Geocodes {
-			reg, ok, err := geodata.RegionByCode(gc.Value)
+			reg, ok, err := geodata.LookupOr(regions).Region(ctx, gc.Value)
 			if err != nil {
 				return nil, err
 			}

@@ -3,11 +3,13 @@ package dissem
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -82,5 +84,42 @@ func TestContactGroupReachesOfficialsOfAffectedDistricts(t *testing.T) {
 	mails := p.smtp.All()
 	if len(mails) != 1 || mails[0].To[0] != "dc.lahore@ddma.test" {
 		t.Fatalf("mails went to %+v", mails)
+	}
+}
+
+// TestWarningForAnImportedDistrict: once an operator imports district boundaries, a warning can
+// name a district by its code: the check, the CAP geocode (scheme "district") and the targeting
+// all resolve it, and only the subscriber inside the district is reached.
+func TestWarningForAnImportedDistrict(t *testing.T) {
+	p := startPipeline(t, 0)
+	ctx := context.Background()
+	raw, _ := json.Marshal(geojson.NewGeometry(box(74.0, 31.3, 74.4, 31.7)))
+	err := p.db.WithTx(ctx, func(tx store.Tx) error {
+		_, err := tx.Geography().ReplaceLayer(ctx, &store.GeoLayer{Kind: store.GeoDistricts, Name: "Punjab districts", Source: "test"},
+			[]store.District{{Code: "PK-PB-LHR", Name: "Lahore", Province: "PK-PB", Geometry: raw}}, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.addRecipients(t,
+		store.Recipient{Name: "inside", Email: "inside@example.pk", Channels: []store.Channel{store.ChannelEmail}, Locations: []store.Location{{Lat: 31.55, Lon: 74.34}}},
+		store.Recipient{Name: "Faisalabad", Email: "fsd@example.pk", Channels: []store.Channel{store.ChannelEmail}, Locations: []store.Location{{Lat: 31.42, Lon: 73.08}}},
+	)
+	c := lahoreFlood()
+	c.Areas = []alert.Area{{Desc: "Lahore district", Regions: []string{"PK-PB-LHR"}}}
+	m := p.issue(t, "Actual", c)
+	if !strings.Contains(string(m.XML), "<valueName>district</valueName>") || !strings.Contains(string(m.XML), "<value>PK-PB-LHR</value>") {
+		t.Fatalf("CAP geocode of the district missing:\n%s", m.XML)
+	}
+	p.waitDelivered(t, m, 1)
+	if mails := p.smtp.All(); len(mails) != 1 || mails[0].To[0] != "inside@example.pk" {
+		t.Fatalf("mails went to %+v", mails)
+	}
+	bad := lahoreFlood()
+	bad.Areas = []alert.Area{{Desc: "nowhere", Regions: []string{"PK-PB-XXX"}}}
+	_, duty, _ := p.auth.Login(ctx, "duty.officer", pw, "127.0.0.1")
+	if _, err := p.alerts.Draft(ctx, duty, "urban_flood", "Actual", bad); err == nil || !strings.Contains(err.Error(), "PK-PB-XXX") {
+		t.Fatalf("unknown district: %v", err)
 	}
 }

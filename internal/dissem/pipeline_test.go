@@ -13,6 +13,7 @@ import (
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/dispatch"
 	"github.com/taawun/taawun/internal/dissem/dissemtest"
+	"github.com/taawun/taawun/internal/regions"
 	"github.com/taawun/taawun/internal/seed"
 	"github.com/taawun/taawun/internal/sms/gsm"
 	"github.com/taawun/taawun/internal/sms/smpp"
@@ -52,7 +53,8 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 	}
 	t.Cleanup(b.Close)
 
-	p := &pipeline{db: db, auth: as, alerts: &alert.Service{Store: db, Clock: clock.System{}, Node: "pk-ndma"},
+	areaCodes := &regions.Lookup{Store: db, Clock: clock.System{}}
+	p := &pipeline{db: db, auth: as, alerts: &alert.Service{Store: db, Clock: clock.System{}, Node: "pk-ndma", Regions: areaCodes},
 		smtp: dissemtest.NewSMTPSink(t), webhook: newWebhookSink(t, webhookFailures)}
 	p.smsc, err = smpptest.NewServer(smpptest.Config{SystemID: "taawun", Password: "secret"})
 	if err != nil {
@@ -77,7 +79,8 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 		}
 	}
 	relay := &bus.Relay{Store: db, JS: b.JS, Wake: db.Committed()}
-	consumer := &Consumer{JS: b.JS, Node: "pk-ndma", Planner: &Planner{Store: db, Targeter: ScanTargeter{Store: db}, Officials: &Officials{Store: db}}}
+	consumer := &Consumer{JS: b.JS, Node: "pk-ndma", Planner: &Planner{Store: db, Targeter: ScanTargeter{Store: db}, Regions: areaCodes,
+		Officials: &Officials{Store: db, Regions: areaCodes}}}
 	sender := &Sender{Store: db, Dispatcher: d, Clock: clock.System{}, Poll: 20 * time.Millisecond}
 	var done []chan struct{}
 	for _, run := range []func(context.Context) error{relay.Run, consumer.Run, sender.Run, receipts.Run} {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -23,6 +24,8 @@ type Planner struct {
 	Clock clock.Clock
 	// Officials, when set, adds the officials that contact groups select.
 	Officials *Officials
+	// Regions resolves geocodes; the embedded countries and provinces when nil.
+	Regions geodata.Lookup
 }
 
 // bornLeasedRate is a rate a single server sustains on any channel, used to size born leases.
@@ -44,7 +47,7 @@ func (p *Planner) Plan(ctx context.Context, m store.AlertMessage) ([]store.Deliv
 	if err != nil {
 		return nil, fmt.Errorf("dissem: message %s: %w", m.ID, err)
 	}
-	area, err := AreaOf(a)
+	area, err := AreaOf(ctx, p.Regions, a)
 	if err != nil {
 		return nil, err
 	}

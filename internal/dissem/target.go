@@ -16,8 +16,9 @@ type Area struct {
 }
 
 // AreaOf returns the area of a's first info block; every info block of a message describes the
-// same area in another language.
-func AreaOf(a *cap.Alert) (*Area, error) {
+// same area in another language. Geocodes are resolved by regions (the embedded countries and
+// provinces when nil).
+func AreaOf(ctx context.Context, regions geodata.Lookup, a *cap.Alert) (*Area, error) {
 	if len(a.Infos) == 0 {
 		return nil, fmt.Errorf("dissem: message %s has no info block", a.Identifier)
 	}
@@ -42,7 +43,7 @@ func AreaOf(a *cap.Alert) (*Area, error) {
 			shapes = append(shapes, geotarget.Circle{Center: geotarget.Point{Lat: c.Center.Lat, Lon: c.Center.Lon}, RadiusKM: c.RadiusKM})
 		}
 		for _, gc := range ar.Geocodes {
-			reg, ok, err := geodata.RegionByCode(gc.Value)
+			reg, ok, err := geodata.LookupOr(regions).Region(ctx, gc.Value)
 			if err != nil {
 				return nil, err
 			}

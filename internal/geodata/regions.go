@@ -15,6 +15,9 @@ import (
 const (
 	SchemeCountry  = "ISO3166-1" // alpha-2 country codes, e.g. PK
 	SchemeProvince = "ISO3166-2" // subdivision codes, e.g. PK-PB
+	// SchemeDistrict names districts by the codes of the boundaries an operator imported: no
+	// standard covers Pakistan's districts, so receivers need the same layer.
+	SchemeDistrict = "district"
 )
 
 // Region is a country or a province with its outline.
@@ -100,13 +103,37 @@ func ProvincesOf(country string) ([]Region, error) {
 	return out, nil
 }
 
-// Resolver answers CAP geocode questions from the embedded regions; it implements
-// cap.GeocodeResolver.
-type Resolver struct{}
+// Lookup resolves region codes to regions. Embedded answers from the countries and provinces
+// built in; a node's lookup also knows the districts its operators imported (internal/regions).
+type Lookup interface {
+	Region(ctx context.Context, code string) (Region, bool, error)
+}
+
+// Embedded is the Lookup of the built-in countries and provinces.
+type Embedded struct{}
+
+// Region returns the built-in region with the code.
+func (Embedded) Region(_ context.Context, code string) (Region, bool, error) {
+	return RegionByCode(code)
+}
+
+// LookupOr returns l, or Embedded when l is nil.
+func LookupOr(l Lookup) Lookup {
+	if l == nil {
+		return Embedded{}
+	}
+	return l
+}
+
+// Resolver answers CAP geocode questions from a Lookup (the embedded regions when nil); it
+// implements cap.GeocodeResolver.
+type Resolver struct {
+	Lookup Lookup
+}
 
 // KnownGeocode reports whether value is a region code of the scheme valueName.
-func (Resolver) KnownGeocode(_ context.Context, valueName, value string) (bool, error) {
-	r, ok, err := RegionByCode(value)
+func (res Resolver) KnownGeocode(ctx context.Context, valueName, value string) (bool, error) {
+	r, ok, err := LookupOr(res.Lookup).Region(ctx, value)
 	if err != nil || !ok {
 		return false, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -69,10 +70,18 @@ type composerData struct {
 	Problems  []alert.Problem
 }
 
-func (s *Server) composer(rc *reqCtx, action, hazard, status string, c alert.Content, fixed bool) (composerData, error) {
+func (s *Server) composer(ctx context.Context, rc *reqCtx, action, hazard, status string, c alert.Content, fixed bool) (composerData, error) {
 	provs, err := geodata.ProvincesOf(rc.P.Org.Country)
 	if err != nil {
 		return composerData{}, err
+	}
+	if s.Regions != nil {
+		// Districts operators imported come after the provinces, so that a warning can name them.
+		districts, err := s.Regions.Districts(ctx, rc.P.Org.Country)
+		if err != nil {
+			return composerData{}, err
+		}
+		provs = append(provs, districts...)
 	}
 	d := composerData{Action: action, Hazards: alert.Hazards(), Hazard: hazard, CAPStatus: status, Statuses: []string{"Actual", "Test", "System"},
 		Fixed: fixed, Content: c, Provinces: provs, Langs: append(append([]string(nil), alert.RequiredLanguages...), alert.OptionalLanguages...)}
@@ -100,7 +109,7 @@ func (s *Server) warningNewPage(w http.ResponseWriter, r *http.Request, rc *reqC
 	for l, text := range h.Instruction {
 		c.Texts[l] = alert.Text{Instruction: text}
 	}
-	d, err := s.composer(rc, "/warnings", h.Code, "Actual", c, false)
+	d, err := s.composer(r.Context(), rc, "/warnings", h.Code, "Actual", c, false)
 	if err != nil {
 		s.internal(w, r, rc, err)
 		return
@@ -162,7 +171,7 @@ func (s *Server) composeFailed(w http.ResponseWriter, r *http.Request, rc *reqCt
 		s.internal(w, r, rc, err)
 		return
 	}
-	d, derr := s.composer(rc, action, hazard, status, c, fixed)
+	d, derr := s.composer(r.Context(), rc, action, hazard, status, c, fixed)
 	if derr != nil {
 		s.internal(w, r, rc, derr)
 		return
@@ -272,7 +281,7 @@ func (s *Server) warningEditPage(w http.ResponseWriter, r *http.Request, rc *req
 		s.internal(w, r, rc, err)
 		return
 	}
-	cd, err := s.composer(rc, r.URL.Path, d.Alert.Hazard, d.Alert.CAPStatus, c, true)
+	cd, err := s.composer(r.Context(), rc, r.URL.Path, d.Alert.Hazard, d.Alert.CAPStatus, c, true)
 	if err != nil {
 		s.internal(w, r, rc, err)
 		return

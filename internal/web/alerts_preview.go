@@ -1,7 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/dissem"
@@ -52,7 +55,7 @@ func (s *Server) apiAlertPreview(w http.ResponseWriter, r *http.Request, rc *req
 			plan := gsm.Segments(text)
 			out.SMS[in.Language] = smsPlan{Text: text, Encoding: plan.Encoding.String(), Units: plan.Units, Segments: plan.Segments}
 		}
-		if area, err := dissem.AreaOf(pv.CAP); err == nil {
+		if area, err := dissem.AreaOf(r.Context(), s.Regions, pv.CAP); err == nil {
 			rs, err := s.Targeter.Inside(r.Context(), area)
 			if err != nil {
 				s.apiInternal(w, r, err)
@@ -106,4 +109,31 @@ func (s *Server) apiAlertDeliveries(w http.ResponseWriter, r *http.Request, rc *
 		out = append(out, row{m.ID, m.MsgType, counts, handset})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+}
+
+// apiAlertAreas serves the areas of the warning's latest issued message as GeoJSON, in the
+// caller's language, for the map on the warning's page.
+func (s *Server) apiAlertAreas(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	d, err := s.Alerts.Load(r.Context(), rc.P, r.PathValue("id"))
+	if err != nil {
+		s.apiAlertError(w, r, err, nil)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	if n := len(d.Messages); n > 0 {
+		m := d.Messages[n-1]
+		a, err := cap.ParseBytes(m.XML)
+		if err != nil || len(a.Infos) == 0 {
+			s.apiInternal(w, r, fmt.Errorf("stored message %s: %v", m.ID, err))
+			return
+		}
+		fc.Features = s.areaFeatures(r.Context(), m, infoIn(a, string(rc.Lang)))
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		s.apiInternal(w, r, err)
+		return
+	}
+	_, _ = w.Write(b)
 }

@@ -103,6 +103,18 @@ func TestWarningThroughAPIToPublicFeeds(t *testing.T) {
 		t.Fatalf("GeoJSON: %.300s", geo)
 	}
 
+	// The warning's page maps the issued area, in the officer's language.
+	areas := duty.Get("/api/v1/alerts/" + created.ID + "/areas?lang=ur")
+	if body := duty.Body(areas); areas.StatusCode != http.StatusOK || !strings.Contains(body, "MultiPolygon") || !strings.Contains(body, "دریائے چناب") {
+		t.Fatalf("areas of the warning: %d %.300s", areas.StatusCode, body)
+	}
+	if page := duty.Body(duty.Get("/warnings/" + created.ID)); !strings.Contains(page, `data-alerts-url="/api/v1/alerts/`+created.ID+`/areas`) {
+		t.Fatal("the warning's page has no map of its area")
+	}
+	if resp := visitor.Get("/api/v1/alerts/" + created.ID + "/areas"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("areas for a visitor: %d", resp.StatusCode)
+	}
+
 	// Cancelled: the feed carries the cancellation for a day.
 	if resp := duty.PostJSON("/api/v1/alerts/"+created.ID+"/revise", map[string]any{"kind": "Cancel", "content": map[string]any{"note": "River receding"}}); resp.StatusCode != http.StatusOK {
 		t.Fatalf("revise: %d %s", resp.StatusCode, duty.Body(resp))

@@ -262,6 +262,8 @@ func (s *Server) changeGeography(ctx context.Context, rc *reqCtx, change func(st
 	if err != nil {
 		return err
 	}
+	// This server sees the new districts at once; others within the lookup's refresh.
+	s.Regions.Forget()
 	_, err = s.Population.Reload(ctx, s.Store.Geography())
 	return err
 }

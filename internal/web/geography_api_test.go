@@ -90,6 +90,11 @@ func TestGeographyAPI(t *testing.T) {
 	if st, body := post(admin, "/api/v1/geography/districts?name=PK&source=test", string(districts), "application/geo+json"); st != http.StatusCreated || !strings.Contains(body, `"features": 2`) {
 		t.Fatalf("districts: %d %s", st, body)
 	}
+	// The composer offers imported districts beside the provinces.
+	duty := n.login(t, "duty.officer")
+	if page := duty.Body(duty.Get("/warnings/new")); !strings.Contains(page, `value="PK-ICT"`) {
+		t.Error("the composer does not offer the imported district PK-ICT")
+	}
 	if st := getJSON(viewer, "/api/v1/gazetteer/reverse?lat=33.72&lon=73.06", &rev); st != http.StatusOK || rev.District == nil || rev.District.Code != "PK-ICT" {
 		t.Fatalf("reverse after import: %d %+v", st, rev.District)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capgeo"
-	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -98,6 +98,33 @@ func (s *Server) publicAlert(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 		Data: publicAlert{Message: m, Info: infoIn(a, string(rc.Lang))}})
 }
 
+// areaFeatures draws the areas of one info block of a message as GeoJSON features (polygons,
+// circles and regions named by geocode), with what the maps show of the warning.
+func (s *Server) areaFeatures(ctx context.Context, m store.AlertMessage, in cap.Info) []*geojson.Feature {
+	var out []*geojson.Feature
+	for _, ar := range in.Areas {
+		mp, err := capgeo.AreaGeometry(&ar)
+		if err != nil {
+			continue
+		}
+		for _, gc := range ar.Geocodes {
+			if region, ok, _ := s.Regions.Region(ctx, gc.Value); ok && region.Scheme == gc.ValueName {
+				mp = append(mp, region.Geometry...)
+			}
+		}
+		if len(mp) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(orb.Geometry(mp))
+		f.Properties = geojson.Properties{
+			"id": m.ID, "headline": in.Headline, "area": ar.AreaDesc, "severity": in.Severity,
+			"msg_type": m.MsgType, "url": "/alerts/" + m.ID,
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // publicAlertsGeoJSON serves the areas of the current warnings for the public map.
 func (s *Server) publicAlertsGeoJSON(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	list, err := s.currentPublic(r, string(rc.Lang))
@@ -107,26 +134,7 @@ func (s *Server) publicAlertsGeoJSON(w http.ResponseWriter, r *http.Request, rc 
 	}
 	fc := geojson.NewFeatureCollection()
 	for _, pa := range list {
-		for _, ar := range pa.Info.Areas {
-			mp, err := capgeo.AreaGeometry(&ar)
-			if err != nil {
-				continue
-			}
-			for _, gc := range ar.Geocodes {
-				if region, ok, _ := geodata.RegionByCode(gc.Value); ok && region.Scheme == gc.ValueName {
-					mp = append(mp, region.Geometry...)
-				}
-			}
-			if len(mp) == 0 {
-				continue
-			}
-			f := geojson.NewFeature(orb.Geometry(mp))
-			f.Properties = geojson.Properties{
-				"id": pa.Message.ID, "headline": pa.Info.Headline, "area": ar.AreaDesc, "severity": pa.Info.Severity,
-				"msg_type": pa.Message.MsgType, "url": "/alerts/" + pa.Message.ID,
-			}
-			fc.Append(f)
-		}
+		fc.Features = append(fc.Features, s.areaFeatures(r.Context(), pa.Message, pa.Info)...)
 	}
 	w.Header().Set("Content-Type", "application/geo+json")
 	w.Header().Set("Cache-Control", "public, max-age=60")

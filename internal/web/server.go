@@ -19,6 +19,7 @@ import (
 	"github.com/taawun/taawun/internal/node"
 	"github.com/taawun/taawun/internal/ops"
 	"github.com/taawun/taawun/internal/population"
+	"github.com/taawun/taawun/internal/regions"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -48,6 +49,9 @@ type Options struct {
 	PublicURL string
 	// Alerts runs the warning lifecycle.
 	Alerts *alert.Service
+	// Regions resolves area codes, imported districts included; the embedded countries and
+	// provinces only when nil.
+	Regions *regions.Lookup
 	// Targeter finds the recipients inside an area, for the composer's count.
 	Targeter dissem.Targeter
 	// Dispatcher sends subscription codes.
@@ -93,6 +97,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Ops == nil {
 		opts.Ops = ops.New(opts.Store, opts.Clock)
+	}
+	if opts.Regions == nil {
+		opts.Regions = &regions.Lookup{Store: opts.Store, Clock: opts.Clock}
 	}
 	if opts.Targeter == nil {
 		opts.Targeter = dissem.ScanTargeter{Store: opts.Store}

@@ -1,0 +1,42 @@
+package alert
+
+import (
+	"testing"
+
+	"github.com/paulmach/orb"
+	"pgregory.net/rapid"
+
+	"github.com/taawun/taawun/internal/geodata"
+)
+
+// TestEdgeGridMatchesEveryEdge: the grid's "within km of the border" agrees with measuring the
+// point against every edge of the province, for points anywhere around it.
+func TestEdgeGridMatchesEveryEdge(t *testing.T) {
+	punjab, ok, err := geodata.RegionByCode("PK-PB")
+	if err != nil || !ok {
+		t.Fatalf("PK-PB: %v %v", ok, err)
+	}
+	grid := newEdgeGrid(punjab.Geometry)
+	b := punjab.Geometry.Bound().Pad(0.5)
+	rapid.Check(t, func(t *rapid.T) {
+		p := orb.Point{rapid.Float64Range(b.Min[0], b.Max[0]).Draw(t, "lon"), rapid.Float64Range(b.Min[1], b.Max[1]).Draw(t, "lat")}
+		if rapid.Bool().Draw(t, "near a vertex") {
+			// Most of the box is far from the border; half the points are drawn close to it.
+			ring := punjab.Geometry[0][0]
+			v := ring[rapid.IntRange(0, len(ring)-1).Draw(t, "vertex")]
+			p = orb.Point{v[0] + rapid.Float64Range(-0.2, 0.2).Draw(t, "dlon"), v[1] + rapid.Float64Range(-0.2, 0.2).Draw(t, "dlat")}
+		}
+		km := rapid.Float64Range(0.1, 20).Draw(t, "km")
+		want := false
+		for _, poly := range punjab.Geometry {
+			for _, ring := range poly {
+				for i := 0; i+1 < len(ring) && !want; i++ {
+					want = segmentDistance(p, ring[i], ring[i+1], cosLat(p))*kmPerDegree <= km
+				}
+			}
+		}
+		if got := grid.near(p, km); got != want {
+			t.Fatalf("near(%v, %.2f km) = %v, every edge says %v", p, km, got, want)
+		}
+	})
+}
