@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/cap/capgeo"
@@ -37,17 +36,11 @@ func jurisdiction(raw json.RawMessage) (orb.MultiPolygon, error) {
 	if len(raw) == 0 {
 		return nil, ErrNoJurisdiction
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
+	mp, err := geodata.ReadMultiPolygon(raw)
 	if err != nil {
 		return nil, fmt.Errorf("alert: jurisdiction: %w", err)
 	}
-	switch v := g.Geometry().(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{v}, nil
-	case orb.MultiPolygon:
-		return v, nil
-	}
-	return nil, fmt.Errorf("alert: jurisdiction is a %s, not a polygon", g.Type)
+	return mp, nil
 }
 
 // prepared is a jurisdiction made ready for many point tests: an indexed area answers

@@ -2,11 +2,9 @@ package dissem
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
 	"github.com/taawun/taawun/internal/auth"
@@ -55,7 +53,7 @@ func (o Officials) Reached(ctx context.Context, issuer string, a *cap.Alert) ([]
 			if org.Tier != g.Tier || chosen[id] || len(org.Jurisdiction) == 0 {
 				continue
 			}
-			juris, err := multiPolygon(org.Jurisdiction)
+			juris, err := geodata.ReadMultiPolygon(org.Jurisdiction)
 			if err != nil {
 				return nil, fmt.Errorf("dissem: jurisdiction of %s: %w", org.Name, err)
 			}
@@ -93,20 +91,6 @@ func alertGeometry(ctx context.Context, regions geodata.Lookup, a *cap.Alert) (o
 		}
 	}
 	return out, nil
-}
-
-func multiPolygon(raw json.RawMessage) (orb.MultiPolygon, error) {
-	g, err := geojson.UnmarshalGeometry(raw)
-	if err != nil {
-		return nil, err
-	}
-	switch v := g.Geometry().(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{v}, nil
-	case orb.MultiPolygon:
-		return v, nil
-	}
-	return nil, fmt.Errorf("a %s, not a polygon", g.Type)
 }
 
 // intersects reports whether two multipolygons share any point: one holds a vertex of the

@@ -3,17 +3,16 @@ package hazard
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/geotarget"
 )
 
@@ -22,17 +21,11 @@ func geometry(raw json.RawMessage) (orb.MultiPolygon, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("no geometry")
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
-	if err != nil {
-		return nil, fmt.Errorf("geometry: %w", err)
+	mp, err := geodata.ReadMultiPolygon(raw)
+	if errors.Is(err, geodata.ErrNotPolygon) {
+		return nil, nil
 	}
-	switch v := g.Geometry().(type) {
-	case orb.Polygon:
-		return orb.MultiPolygon{v}, nil
-	case orb.MultiPolygon:
-		return v, nil
-	}
-	return nil, nil
+	return mp, err
 }
 
 // convex reports whether ring turns the same way at every vertex.

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/taawun/taawun/internal/gazetteer"
+	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -19,18 +18,9 @@ func Load(ctx context.Context, g store.Geography) (*Model, error) {
 	}
 	districts := make([]gazetteer.District, 0, len(ds))
 	for _, d := range ds {
-		geom, err := geojson.UnmarshalGeometry(d.Geometry)
+		mp, err := geodata.ReadMultiPolygon(d.Geometry)
 		if err != nil {
-			return nil, fmt.Errorf("population: district %s geometry: %w", d.Code, err)
-		}
-		var mp orb.MultiPolygon
-		switch g := geom.Geometry().(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			mp = g
-		default:
-			return nil, fmt.Errorf("population: district %s is a %T", d.Code, g)
+			return nil, fmt.Errorf("population: district %s: %w", d.Code, err)
 		}
 		districts = append(districts, gazetteer.District{Code: d.Code, Name: d.Name, Names: d.Names, Province: d.Province, Geometry: mp})
 	}

@@ -10,9 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
-
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/mode"
@@ -98,18 +95,9 @@ func (l *Lookup) districts(ctx context.Context) (map[string]geodata.Region, erro
 
 // region turns an imported district into a region; its country is its province's.
 func region(d store.District) (geodata.Region, error) {
-	g, err := geojson.UnmarshalGeometry(d.Geometry)
+	mp, err := geodata.ReadMultiPolygon(d.Geometry)
 	if err != nil {
 		return geodata.Region{}, fmt.Errorf("regions: district %s: %w", d.Code, err)
-	}
-	var mp orb.MultiPolygon
-	switch v := g.Geometry().(type) {
-	case orb.Polygon:
-		mp = orb.MultiPolygon{v}
-	case orb.MultiPolygon:
-		mp = v
-	default:
-		return geodata.Region{}, fmt.Errorf("regions: district %s is a %s, not a polygon", d.Code, g.Type)
 	}
 	names := map[string]string{"en": d.Name}
 	for lang, n := range d.Names {
