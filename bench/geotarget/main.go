@@ -27,6 +27,7 @@ func main() {
 	flag.IntVar(&cfg.runs, "runs", 5, "timed runs per query and system (after one warm-up)")
 	flag.StringVar(&cfg.dsn, "dsn", "postgres://taawun:taawun@127.0.0.1:5432/geobench", "PostgreSQL+PostGIS database for the comparison")
 	flag.StringVar(&cfg.workMem, "work-mem", "256MB", "PostgreSQL work_mem of the benchmark's session")
+	flag.IntVar(&cfg.pgWorkers, "pg-parallel-workers", 0, "PostgreSQL max_parallel_workers_per_gather of the session (0: serial plans, PostGIS's best at 10 M)")
 	flag.StringVar(&cfg.cities, "cities", "testdata/pk-cities.csv", "GeoNames places: geonameid,name,lat,lon,population")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "random seed of the subscriber locations")
 	flag.Parse()
@@ -40,8 +41,10 @@ type config struct {
 	n, runs int
 	dsn     string
 	workMem string
-	cities  string
-	seed    uint64
+	// pgWorkers is PostgreSQL's max_parallel_workers_per_gather for the benchmark's session.
+	pgWorkers int
+	cities    string
+	seed      uint64
 }
 
 func run(ctx context.Context, cfg config, log *slog.Logger) error {
@@ -61,7 +64,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pg, err := newPostGIS(ctx, cfg.dsn, cfg.workMem, subs, cfg.seed, log)
+	pg, err := newPostGIS(ctx, cfg.dsn, cfg.workMem, cfg.pgWorkers, subs, cfg.seed, log)
 	if err != nil {
 		return err
 	}

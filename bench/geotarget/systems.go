@@ -53,7 +53,7 @@ type postgis struct {
 // newPostGIS (re)creates table geotarget_subs unless it already holds this
 // exact data set (same n and seed, recorded in geotarget_meta), so reruns
 // skip the slow load.
-func newPostGIS(ctx context.Context, dsn, workMem string, s *subscribers, seed uint64, log *slog.Logger) (*postgis, error) {
+func newPostGIS(ctx context.Context, dsn, workMem string, parallelWorkers int, s *subscribers, seed uint64, log *slog.Logger) (*postgis, error) {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: connect: %w", err)
@@ -73,8 +73,9 @@ func newPostGIS(ctx context.Context, dsn, workMem string, s *subscribers, seed u
 	}
 	// At 10 M points the parallel bitmap-heap plan PostgreSQL picks for the Punjab polygon had
 	// not finished after 17 minutes (CPU-bound in its workers) where the serial plan counts the
-	// same 4.9 M points in about 20 s; serial plans are PostGIS's best here.
-	if err := exec(`SET max_parallel_workers_per_gather = 0`); err != nil {
+	// same 4.9 M points in about 20 s; serial plans (workers 0, the default) are PostGIS's best
+	// here.
+	if err := exec(fmt.Sprintf(`SET max_parallel_workers_per_gather = %d`, parallelWorkers)); err != nil {
 		return nil, err
 	}
 	if err := exec(`CREATE EXTENSION IF NOT EXISTS postgis`); err != nil {

@@ -83,11 +83,10 @@ type renderCache struct {
 }
 
 type rendering struct {
-	info        cap.Info
-	sms, plain  []byte
-	html        []byte
-	htmlErr     error
-	emailDoneOK bool
+	info       cap.Info
+	sms, plain []byte // plain is nil until an e-mail in this language is first built
+	html       []byte
+	htmlErr    error
 }
 
 func newRenderCache(a *cap.Alert) *renderCache {
@@ -115,10 +114,9 @@ func (c *renderCache) build(ctx context.Context, rcp store.Recipient, n store.No
 		return m, nil
 	case store.ChannelEmail:
 		r := c.lang(rcp.Language)
-		if !r.emailDoneOK {
+		if r.plain == nil {
 			r.plain = []byte(plainText(r.info))
 			r.html, r.htmlErr = htmlText(r.info)
-			r.emailDoneOK = true
 		}
 		if r.htmlErr != nil {
 			return dispatch.Message{}, r.htmlErr

@@ -234,10 +234,15 @@ func (s *Sender) record(ctx context.Context, ns []store.Notification, results []
 			return out, fmt.Errorf("dissem: record delivery %s: %w", n.Key, err)
 		}
 	}
-	if err := s.Store.Notifications().MarkSent(ctx, sent, now); err != nil {
-		return out, err
-	}
-	if err := s.Store.HandsetReceipts().Submitted(ctx, submitted); err != nil {
+	// Together, so that a delivery recorded as sent always has its provider ids for the
+	// receipts to meet (batches do the same in recordChunk).
+	err := s.Store.WithTx(ctx, func(tx store.Tx) error {
+		if err := tx.Notifications().MarkSent(ctx, sent, now); err != nil {
+			return err
+		}
+		return tx.HandsetReceipts().Submitted(ctx, submitted)
+	})
+	if err != nil {
 		return out, err
 	}
 	out.Sent = len(sent)

@@ -151,9 +151,10 @@ func (s *Server) apiRecipientsCreate(w http.ResponseWriter, r *http.Request, rc 
 		}
 		in.Push.Apply(&rcp)
 	}
-	if in.OrgID != "" && in.Lat == 0 && in.Lon == 0 {
-		// An official without a place of their own: reached through contact groups only.
-	} else if !in.Broadcast {
+	// Broadcast recipients get every warning, and an official may have no place of their own
+	// (contact groups reach them); everyone else needs a location.
+	officialWithoutPlace := in.OrgID != "" && in.Lat == 0 && in.Lon == 0
+	if !in.Broadcast && !officialWithoutPlace {
 		if in.Lat < -90 || in.Lat > 90 || in.Lon < -180 || in.Lon > 180 || (in.Lat == 0 && in.Lon == 0) {
 			writeProblemField(w, http.StatusUnprocessableEntity, "lat and lon must give the recipient's location", "lat")
 			return
