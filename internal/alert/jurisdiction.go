@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -43,24 +42,17 @@ func jurisdiction(raw json.RawMessage) (orb.MultiPolygon, error) {
 	return mp, nil
 }
 
-// prepared is a jurisdiction made ready for many point tests: an indexed area answers
-// containment, the multipolygon distances to the border.
-type prepared struct {
-	area  *geotarget.Area
-	edges edgeGrid
-}
-
 // jurisdictions keeps organisations' prepared jurisdictions, by their GeoJSON, so that a
 // province's thousands of vertices are indexed once, not on every draft and approval.
 type jurisdictions struct {
 	mu    sync.Mutex
-	byRaw map[string]*prepared
+	byRaw map[string]*geotarget.Territory
 }
 
 // jurisdictionsKept bounds the cache; organisations' jurisdictions are few and rarely change.
 const jurisdictionsKept = 256
 
-func (c *jurisdictions) get(raw json.RawMessage) (*prepared, error) {
+func (c *jurisdictions) get(raw json.RawMessage) (*geotarget.Territory, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p, ok := c.byRaw[string(raw)]; ok {
@@ -70,14 +62,13 @@ func (c *jurisdictions) get(raw json.RawMessage) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	area, err := geotarget.NewArea(geotarget.MultiPolygon(mp))
+	p, err := geotarget.NewTerritory(mp)
 	if err != nil {
 		return nil, fmt.Errorf("alert: jurisdiction: %w", err)
 	}
 	if c.byRaw == nil || len(c.byRaw) >= jurisdictionsKept {
-		c.byRaw = map[string]*prepared{}
+		c.byRaw = map[string]*geotarget.Territory{}
 	}
-	p := &prepared{area: area, edges: newEdgeGrid(mp)}
 	c.byRaw[string(raw)] = p
 	return p, nil
 }
@@ -102,107 +93,19 @@ func areaGeometry(ctx context.Context, regions geodata.Lookup, a Area) (orb.Mult
 	return mp, nil
 }
 
-// checkWithin reports, naming the area and a point, when an area leaves the jurisdiction. Area
-// borders are sampled every sampleStep and each sample must lie inside the jurisdiction (within
-// borderTolerance); a polygon whose border lies inside a region without crossing it lies inside
-// it too, unless it surrounds a hole, which jurisdictions do not have.
-func checkWithin(ctx context.Context, regions geodata.Lookup, areas []Area, juris *prepared, orgName string) error {
+// checkWithin reports, naming the area and a point, when an area leaves the jurisdiction: every
+// point sampled every sampleStep along its borders must lie inside it or within borderTolerance.
+func checkWithin(ctx context.Context, regions geodata.Lookup, areas []Area, juris *geotarget.Territory, orgName string) error {
 	for i, a := range areas {
 		mp, err := areaGeometry(ctx, regions, a)
 		if err != nil {
 			return fmt.Errorf("%w: area %d (%q): %w", ErrInvalid, i+1, a.Desc, err)
 		}
 		for _, poly := range mp {
-			for _, ring := range poly[:1] {
-				for _, p := range densify(ring) {
-					// Near the border first: footprints clipped to a jurisdiction put many
-					// samples exactly on it, where the exact containment test is slowest.
-					if juris.edges.near(p, borderTolerance) || juris.area.Contains(geotarget.Point{Lat: p[1], Lon: p[0]}) {
-						continue
-					}
-					return fmt.Errorf("%w: area %q reaches %.3f,%.3f, outside the jurisdiction of %s", ErrOutsideJurisdiction, a.Desc, p[1], p[0], orgName)
-				}
+			if p, out := juris.FirstOutside(poly[0], sampleStep, borderTolerance); out {
+				return fmt.Errorf("%w: area %q reaches %.3f,%.3f, outside the jurisdiction of %s", ErrOutsideJurisdiction, a.Desc, p[1], p[0], orgName)
 			}
 		}
 	}
 	return nil
-}
-
-// densify returns the ring's vertices and points every sampleStep along its edges.
-func densify(ring orb.Ring) []orb.Point {
-	var out []orb.Point
-	for i := 0; i+1 < len(ring); i++ {
-		a, b := ring[i], ring[i+1]
-		n := int(math.Ceil(math.Hypot(b[0]-a[0], b[1]-a[1]) / sampleStep))
-		for k := 0; k < max(n, 1); k++ {
-			f := float64(k) / float64(max(n, 1))
-			out = append(out, orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
-		}
-	}
-	return out
-}
-
-// edgeGrid files a multipolygon's edges under the grid cells their bounding boxes cover, so that
-// "is this point near the border" looks at a few edges instead of a province's thousands.
-type edgeGrid map[[2]int32][][2]orb.Point
-
-// edgeCell is the grid's cell size in degrees (about 11 km, twice the border tolerance).
-const edgeCell = 0.1
-
-func cellOf(x, y float64) [2]int32 {
-	return [2]int32{int32(math.Floor(x / edgeCell)), int32(math.Floor(y / edgeCell))}
-}
-
-func newEdgeGrid(mp orb.MultiPolygon) edgeGrid {
-	g := edgeGrid{}
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for i := 0; i+1 < len(ring); i++ {
-				a, b := ring[i], ring[i+1]
-				lo, hi := cellOf(min(a[0], b[0]), min(a[1], b[1])), cellOf(max(a[0], b[0]), max(a[1], b[1]))
-				for x := lo[0]; x <= hi[0]; x++ {
-					for y := lo[1]; y <= hi[1]; y++ {
-						g[[2]int32{x, y}] = append(g[[2]int32{x, y}], [2]orb.Point{a, b})
-					}
-				}
-			}
-		}
-	}
-	return g
-}
-
-// near reports whether p lies within km of an edge, with degrees of longitude shortened by the
-// cosine of the latitude.
-func (g edgeGrid) near(p orb.Point, km float64) bool {
-	kx := cosLat(p)
-	dy := km / kmPerDegree
-	dx := dy / max(kx, 1e-6)
-	lo, hi := cellOf(p[0]-dx, p[1]-dy), cellOf(p[0]+dx, p[1]+dy)
-	for x := lo[0]; x <= hi[0]; x++ {
-		for y := lo[1]; y <= hi[1]; y++ {
-			for _, e := range g[[2]int32{x, y}] {
-				if segmentDistance(p, e[0], e[1], kx)*kmPerDegree <= km {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// cosLat is how much shorter a degree of longitude is than one of latitude at p.
-func cosLat(p orb.Point) float64 { return math.Cos(p[1] * math.Pi / 180) }
-
-// kmPerDegree is the length of a degree of latitude (and of longitude at the equator).
-const kmPerDegree = 111.195
-
-func segmentDistance(p, a, b orb.Point, kx float64) float64 {
-	ax, ay := (a[0]-p[0])*kx, a[1]-p[1]
-	bx, by := (b[0]-p[0])*kx, b[1]-p[1]
-	dx, dy := bx-ax, by-ay
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
-	}
-	return math.Hypot(ax+t*dx, ay+t*dy)
 }

@@ -83,28 +83,41 @@ func (s *Service) Draft(ctx context.Context, p *auth.Principal, hazard, capStatu
 	if !ok {
 		return store.Alert{}, fmt.Errorf("%w %q", ErrUnknownHazard, hazard)
 	}
-	if err := checkStatus(ctx, capStatus); err != nil {
-		return store.Alert{}, err
-	}
-	if err := s.checkContent(ctx, p.Org, c); err != nil {
-		return store.Alert{}, err
-	}
-	body, err := json.Marshal(c)
+	a, v, err := s.newDraft(ctx, p, h, capStatus, c)
 	if err != nil {
 		return store.Alert{}, err
 	}
-	a := store.Alert{OrgID: p.Org.ID, Hazard: h.Code, CAPStatus: capStatus, State: store.AlertDraft, DrafterID: p.User.ID, Headline: c.Texts["en"].Headline}
-	err = s.Store.WithTx(ctx, func(tx store.Tx) error {
-		if err := tx.Alerts().Create(ctx, &a); err != nil {
-			return err
-		}
-		v := store.AlertVersion{AlertID: a.ID, Kind: store.KindAlert, State: store.VersionDraft, Content: body, DrafterID: p.User.ID}
-		if err := tx.Alerts().CreateVersion(ctx, &v); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, p, "alert.drafted", a, nil)
-	})
+	err = s.Store.WithTx(ctx, func(tx store.Tx) error { return s.writeDraft(ctx, tx, p, &a, &v) })
 	return a, err
+}
+
+// newDraft checks a new warning's status and content and makes its alert and first version,
+// not yet written.
+func (s *Service) newDraft(ctx context.Context, p *auth.Principal, h Hazard, capStatus string, c Content) (store.Alert, store.AlertVersion, error) {
+	if err := checkStatus(ctx, capStatus); err != nil {
+		return store.Alert{}, store.AlertVersion{}, err
+	}
+	if err := s.checkContent(ctx, p.Org, c); err != nil {
+		return store.Alert{}, store.AlertVersion{}, err
+	}
+	body, err := json.Marshal(c)
+	if err != nil {
+		return store.Alert{}, store.AlertVersion{}, err
+	}
+	a := store.Alert{OrgID: p.Org.ID, Hazard: h.Code, CAPStatus: capStatus, State: store.AlertDraft, DrafterID: p.User.ID, Headline: c.Texts["en"].Headline}
+	return a, store.AlertVersion{Seq: 1, Kind: store.KindAlert, State: store.VersionDraft, Content: body, DrafterID: p.User.ID}, nil
+}
+
+// writeDraft writes a new warning and its first version in tx.
+func (s *Service) writeDraft(ctx context.Context, tx store.Tx, p *auth.Principal, a *store.Alert, v *store.AlertVersion) error {
+	if err := tx.Alerts().Create(ctx, a); err != nil {
+		return err
+	}
+	v.AlertID = a.ID
+	if err := tx.Alerts().CreateVersion(ctx, v); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, p, "alert.drafted", *a, nil)
 }
 
 // checkStatus keeps CAP statuses apart from modes: an exercise can only make Exercise messages,
@@ -262,16 +275,9 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id string) (cap
 				return "", err
 			}
 		}
-		msg, err := s.compose(d, v, c, org, s.Clock.Now())
-		if err != nil {
+		var err error
+		if report, err = s.checkCAP(ctx, d, v, c, org); err != nil {
 			return "", err
-		}
-		if msg.schemes, err = s.schemes(ctx, c); err != nil {
-			return "", err
-		}
-		report = cap.Validate(ctx, buildCAP(msg), cap.Options{Profile: cap.ProfilePK, Resolver: geodata.Resolver{Lookup: s.regions()}})
-		if !report.Valid() {
-			return "", fmt.Errorf("%w: %d errors under the pk profile", ErrCAPFindings, report.Count(cap.SevError))
 		}
 		v.State, v.SubmitterID, v.SubmittedAt = store.VersionSubmitted, p.User.ID, s.Clock.Now()
 		if err := tx.Alerts().UpdateVersion(ctx, &v); err != nil {
@@ -283,6 +289,23 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id string) (cap
 		return "alert.submitted", nil
 	})
 	return report, err
+}
+
+// checkCAP builds the CAP message version v of d would make and validates it under the pk
+// profile; the findings are returned whether or not they block.
+func (s *Service) checkCAP(ctx context.Context, d *Detail, v store.AlertVersion, c Content, org store.Org) (cap.Report, error) {
+	msg, err := s.compose(d, v, c, org, s.Clock.Now())
+	if err != nil {
+		return cap.Report{}, err
+	}
+	if msg.schemes, err = s.schemes(ctx, c); err != nil {
+		return cap.Report{}, err
+	}
+	report := cap.Validate(ctx, buildCAP(msg), cap.Options{Profile: cap.ProfilePK, Resolver: geodata.Resolver{Lookup: s.regions()}})
+	if !report.Valid() {
+		return report, fmt.Errorf("%w: %d errors under the pk profile", ErrCAPFindings, report.Count(cap.SevError))
+	}
+	return report, nil
 }
 
 // Reject returns a submitted version to its drafter with a reason.

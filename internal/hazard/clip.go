@@ -51,6 +51,19 @@ func convex(ring orb.Ring) bool {
 // The subject may be concave; where the result falls apart in several pieces they stay joined
 // along the clip's border, which the caller's jurisdiction check then refuses.
 func clipToConvex(subject, clip orb.Ring) orb.Ring {
+	if len(subject) > 4*len(clip) {
+		// A jurisdiction's thousands of vertices are first cut to the clip's bounding box (four
+		// passes over them), so the clip's own many edges pass over a few vertices only.
+		b := clip.Bound()
+		box := orb.Ring{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}
+		if subject = sutherlandHodgman(subject, box); subject == nil {
+			return nil
+		}
+	}
+	return sutherlandHodgman(subject, clip)
+}
+
+func sutherlandHodgman(subject, clip orb.Ring) orb.Ring {
 	ccw := planar.Area(clip) > 0
 	inside := func(p, a, b orb.Point) bool {
 		cross := (b[0]-a[0])*(p[1]-a[1]) - (b[1]-a[1])*(p[0]-a[0])
@@ -70,11 +83,12 @@ func clipToConvex(subject, clip orb.Ring) orb.Ring {
 		}
 		return orb.Point{(b2*c1 - b1*c2) / det, (a1*c2 - a2*c1) / det}
 	}
-	out := []orb.Point(subject[:len(subject)-1])
+	// Two buffers, each pass reading one and writing the other.
+	out := append(make([]orb.Point, 0, len(subject)+len(clip)), subject[:len(subject)-1]...)
+	in := make([]orb.Point, 0, cap(out))
 	for i := 0; i+1 < len(clip) && len(out) > 0; i++ {
 		a, b := clip[i], clip[i+1]
-		in := out
-		out = nil
+		in, out = out, in[:0]
 		for j := range in {
 			p, q := in[(j+len(in)-1)%len(in)], in[j]
 			switch {
@@ -170,44 +184,30 @@ func touches(a, b orb.MultiPolygon) bool {
 // passes there.
 const borderToleranceKm = 4.0
 
-// prepared is a jurisdiction made ready for many point tests: indexed by geotarget, with its
-// provinces' verdicts (inside or not) remembered.
+// prepared is a jurisdiction made ready for many ring tests, with its provinces' verdicts
+// (inside or not) remembered.
 type prepared struct {
-	mp    orb.MultiPolygon
-	area  *geotarget.Area
-	bound orb.Bound
-	mu    sync.Mutex
+	mp        orb.MultiPolygon
+	territory *geotarget.Territory
+	mu        sync.Mutex
 	// inside remembers, by province code, whether the province lies inside the jurisdiction.
 	inside map[string]bool
 }
 
 func prepare(mp orb.MultiPolygon) (*prepared, error) {
-	area, err := geotarget.NewArea(geotarget.MultiPolygon(mp))
+	t, err := geotarget.NewTerritory(mp)
 	if err != nil {
 		return nil, err
 	}
-	return &prepared{mp: mp, area: area, bound: mp.Bound().Pad(0.1), inside: map[string]bool{}}, nil
+	return &prepared{mp: mp, territory: t, inside: map[string]bool{}}, nil
 }
 
 // holds reports whether ring lies inside the jurisdiction: its vertices and points every 0.02°
 // along its edges are inside or within borderToleranceKm of the border. This is the test a
 // warning's area must pass.
 func (j *prepared) holds(ring orb.Ring) bool {
-	for i := 0; i+1 < len(ring); i++ {
-		a, b := ring[i], ring[i+1]
-		steps := max(1, int(math.Ceil(math.Hypot(b[0]-a[0], b[1]-a[1])/0.02)))
-		for k := 0; k < steps; k++ {
-			f := float64(k) / float64(steps)
-			p := orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
-			if j.bound.Contains(p) && j.area.Contains(geotarget.Point{Lat: p[1], Lon: p[0]}) {
-				continue
-			}
-			if distanceKm(j.mp, p) > borderToleranceKm {
-				return false
-			}
-		}
-	}
-	return true
+	_, out := j.territory.FirstOutside(ring, 0.02, borderToleranceKm)
+	return !out
 }
 
 // holdsProvince is holds for a province's outline, remembered.
@@ -223,26 +223,4 @@ func (j *prepared) holdsProvince(code string, ring orb.Ring) bool {
 	j.inside[code] = v
 	j.mu.Unlock()
 	return v
-}
-
-// distanceKm is the distance from p to the nearest edge of mp, degrees of longitude shortened
-// by the cosine of the latitude.
-func distanceKm(mp orb.MultiPolygon, p orb.Point) float64 {
-	best := math.Inf(1)
-	kx := math.Cos(p[1] * math.Pi / 180)
-	for _, poly := range mp {
-		for _, r := range poly {
-			for i := 0; i+1 < len(r); i++ {
-				ax, ay := (r[i][0]-p[0])*kx, r[i][1]-p[1]
-				bx, by := (r[i+1][0]-p[0])*kx, r[i+1][1]-p[1]
-				dx, dy := bx-ax, by-ay
-				t := 0.0
-				if l := dx*dx + dy*dy; l > 0 {
-					t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
-				}
-				best = math.Min(best, math.Hypot(ax+t*dx, ay+t*dy))
-			}
-		}
-	}
-	return best * 111.195
 }

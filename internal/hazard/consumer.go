@@ -26,9 +26,15 @@ type Consumer struct {
 	Node    string
 	Trigger *Trigger
 	Log     *slog.Logger
-	// Workers handle events at once (default 4); each event is acknowledged when handled.
+	// Workers handle batches at once (default 2: one works out drafts while another writes).
 	Workers int
+	// BatchSize bounds the events handled together (default 250).
+	BatchSize int
 }
+
+// batchLinger is how long a batch waits for more events once it has one: long enough for a
+// feed's burst to arrive together, short against the time a draft takes.
+const batchLinger = 2 * time.Millisecond
 
 // Run consumes until ctx ends.
 func (c *Consumer) Run(ctx context.Context) error {
@@ -36,25 +42,28 @@ func (c *Consumer) Run(ctx context.Context) error {
 	for _, kind := range []string{KindEventNew, KindEventUpdated} {
 		filters = append(filters, subject.Root+"."+c.Node+".*."+kind)
 	}
-	workers := c.Workers
+	workers, size := c.Workers, c.BatchSize
 	if workers <= 0 {
-		workers = 4
+		workers = 2
+	}
+	if size <= 0 {
+		size = 250
 	}
 	cons, err := c.JS.CreateOrUpdateConsumer(ctx, bus.StreamName, jetstream.ConsumerConfig{
 		Durable: ConsumerName, FilterSubjects: filters, AckPolicy: jetstream.AckExplicitPolicy,
-		AckWait: time.Minute, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy, MaxAckPending: 1000,
+		AckWait: time.Minute, MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy, MaxAckPending: 4 * size,
 	})
 	if err != nil {
 		return fmt.Errorf("hazard: consumer: %w", err)
 	}
-	msgs := make(chan jetstream.Msg)
+	msgs := make(chan jetstream.Msg, size)
 	done := make(chan struct{})
 	for range workers {
 		go func() {
 			for {
 				select {
 				case m := <-msgs:
-					c.handle(ctx, m)
+					c.handle(ctx, collect(m, msgs, size))
 				case <-done:
 					return
 				}
@@ -77,9 +86,65 @@ func (c *Consumer) Run(ctx context.Context) error {
 	return nil
 }
 
-// handle runs the triggers for one event and acknowledges it only after they are recorded.
-func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
-	err := c.run(ctx, m.Subject(), m.Data())
+// collect gathers a batch: first and whatever else arrives within batchLinger, up to size.
+func collect(first jetstream.Msg, msgs <-chan jetstream.Msg, size int) []jetstream.Msg {
+	batch := []jetstream.Msg{first}
+	linger := time.NewTimer(batchLinger)
+	defer linger.Stop()
+	for len(batch) < size {
+		select {
+		case m := <-msgs:
+			batch = append(batch, m)
+		case <-linger.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// handle runs the triggers for a batch of events, by mode, and acknowledges each event only
+// after its outcomes are recorded.
+func (c *Consumer) handle(ctx context.Context, batch []jetstream.Msg) {
+	byMode := map[mode.Mode][]jetstream.Msg{}
+	var order []mode.Mode
+	for _, m := range batch {
+		parts, err := subject.Parse(m.Subject())
+		if err != nil {
+			c.settle(m, fmt.Errorf("%w: %v", errPermanent, err))
+			continue
+		}
+		if _, ok := byMode[parts.Mode]; !ok {
+			order = append(order, parts.Mode)
+		}
+		byMode[parts.Mode] = append(byMode[parts.Mode], m)
+	}
+	for _, md := range order {
+		var ids []string
+		var held []jetstream.Msg
+		for _, m := range byMode[md] {
+			var ev struct {
+				EntityID string `json:"entity_id"`
+			}
+			if err := json.Unmarshal(m.Data(), &ev); err != nil || ev.EntityID == "" {
+				c.settle(m, fmt.Errorf("%w: no entity id (%v)", errPermanent, err))
+				continue
+			}
+			ids, held = append(ids, ev.EntityID), append(held, m)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		for i, err := range c.Trigger.HandleBatch(mode.With(ctx, md), ids) {
+			if errors.Is(err, store.ErrNotFound) {
+				err = fmt.Errorf("%w: %v", errPermanent, err)
+			}
+			c.settle(held[i], err)
+		}
+	}
+}
+
+// settle acknowledges a handled event, drops an unusable one and has a failed one redelivered.
+func (c *Consumer) settle(m jetstream.Msg, err error) {
 	switch {
 	case err == nil:
 		_ = m.Ack()
@@ -93,24 +158,6 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 }
 
 var errPermanent = errors.New("hazard: event cannot be handled")
-
-func (c *Consumer) run(ctx context.Context, subj string, data []byte) error {
-	parts, err := subject.Parse(subj)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errPermanent, err)
-	}
-	var ev struct {
-		EntityID string `json:"entity_id"`
-	}
-	if err := json.Unmarshal(data, &ev); err != nil || ev.EntityID == "" {
-		return fmt.Errorf("%w: no entity id (%v)", errPermanent, err)
-	}
-	err = c.Trigger.Handle(mode.With(ctx, parts.Mode), ev.EntityID)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%w: %v", errPermanent, err)
-	}
-	return err
-}
 
 func (c *Consumer) log() *slog.Logger {
 	if c.Log == nil {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -57,39 +59,198 @@ type Trigger struct {
 
 // Handle applies every enabled rule to the event with id.
 func (t *Trigger) Handle(ctx context.Context, id string) error {
+	return t.HandleBatch(ctx, []string{id})[0]
+}
+
+// eventWork is what the rules make of one event, worked out before anything is written.
+type eventWork struct {
+	ev  store.HazardEvent
+	est impact.Estimate
+	err error
+	// fresh are the outcomes of rules that have not seen the event yet: new drafts, or why none,
+	// written together with the batch's others.
+	fresh []freshOutcome
+	// later are the rules whose link to the event exists (an update of the event, a claim left
+	// by a crashed server): handled one by one after the batch.
+	later []laterRule
+}
+
+type freshOutcome struct {
+	rule    store.TriggerRule
+	org     store.Org
+	sub     *alert.Submission // nil when there is no draft
+	content alert.Content
+	reason  string
+}
+
+type laterRule struct {
+	rule   store.TriggerRule
+	reason string
+}
+
+// HandleBatch applies every enabled rule to the events with ids and returns one error per id.
+// The costly part of a new draft (impact, clipping, texts, the CAP check) is worked out for all
+// events side by side; the new drafts are then written, submitted and linked in one transaction,
+// so a feed of a thousand new earthquakes pays for a few transactions instead of thousands.
+func (t *Trigger) HandleBatch(ctx context.Context, ids []string) []error {
+	errs := make([]error, len(ids))
+	rules, err := t.Store.TriggerRules().List(ctx, nil)
+	if err == nil {
+		rules = slices.DeleteFunc(rules, func(r store.TriggerRule) bool { return !r.Enabled })
+	}
+	orgs := map[string]store.Org{}
+	for _, r := range rules {
+		if _, ok := orgs[r.OrgID]; !ok && err == nil {
+			orgs[r.OrgID], err = t.Store.Orgs().Get(ctx, r.OrgID)
+		}
+	}
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	works := make([]eventWork, len(ids))
+	inParallel(len(ids), func(i int) { works[i] = t.plan(ctx, rules, orgs, ids[i]) })
+	if err := t.writeFresh(ctx, works); err != nil {
+		for i := range works {
+			if len(works[i].fresh) > 0 {
+				errs[i] = err
+			}
+		}
+	}
+	for i, w := range works {
+		if w.err != nil {
+			errs[i] = w.err
+			continue
+		}
+		for _, l := range w.later {
+			if err := t.apply(ctx, l.rule, w.ev, w.est, l.reason); err != nil {
+				errs[i] = errors.Join(errs[i], fmt.Errorf("rule %q: %w", l.rule.Name, err))
+			}
+		}
+	}
+	return errs
+}
+
+// inParallel runs fn(0) … fn(n-1) on as many goroutines as there are processors.
+func inParallel(n int, fn func(int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// plan works out what the rules make of the event with id, writing nothing.
+func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[string]store.Org, id string) eventWork {
 	ev, err := t.Store.HazardEvents().Get(ctx, id)
 	if err != nil {
-		return err
+		return eventWork{err: err}
 	}
-	rules, err := t.Store.TriggerRules().List(ctx, nil)
-	if err != nil {
-		return err
-	}
+	w := eventWork{ev: ev}
 	var (
-		est      impact.Estimate
 		estErr   error
 		assessed bool
 	)
-	var errs []error
 	for _, r := range rules {
-		if !r.Enabled || !matchesEvent(r, ev) {
+		if !matchesEvent(r, ev) {
 			continue
 		}
 		if !assessed {
-			est, estErr = Assess(t.Impact, ev)
+			w.est, estErr = Assess(t.Impact, ev)
 			assessed = true
 		}
 		reason := ""
 		if estErr != nil {
 			reason = "no impact estimate: " + estErr.Error()
-		} else if !matchesImpact(r, ev, est) {
+		} else if !matchesImpact(r, ev, w.est) {
 			continue
 		}
-		if err := t.apply(ctx, r, ev, est, reason); err != nil {
-			errs = append(errs, fmt.Errorf("rule %q: %w", r.Name, err))
+		_, err := t.Store.TriggerDrafts().Get(ctx, ev.ID, r.ID)
+		switch {
+		case err == nil:
+			w.later = append(w.later, laterRule{r, reason})
+			continue
+		case !errors.Is(err, store.ErrNotFound):
+			w.err = err
+			return w
+		}
+		out := freshOutcome{rule: r, org: orgs[r.OrgID], reason: reason}
+		if reason == "" {
+			out.sub, out.content, out.reason, err = t.prepareNew(ctx, r, out.org, ev, w.est)
+			if errors.Is(err, alert.ErrCAPFindings) {
+				// Drafted but not submitted: the one-by-one path keeps such a draft for an officer.
+				w.later = append(w.later, laterRule{r, ""})
+				continue
+			}
+		}
+		w.fresh = append(w.fresh, out)
+	}
+	return w
+}
+
+// writeFresh writes the batch's new outcomes in one transaction: each rule's link to its event,
+// and the draft submitted for approval. The duty officers are told of the drafts once they are
+// committed.
+func (t *Trigger) writeFresh(ctx context.Context, works []eventWork) error {
+	var written []freshOutcome
+	err := t.Store.WithTx(ctx, func(tx store.Tx) error {
+		written = written[:0]
+		for _, w := range works {
+			if w.err != nil {
+				continue
+			}
+			for _, out := range w.fresh {
+				// A link another server wrote since plan looked fails the claim and the batch,
+				// which is then redelivered and finds the link.
+				link := store.TriggerDraft{EventID: w.ev.ID, RuleID: out.rule.ID, OrgID: out.rule.OrgID}
+				if err := tx.TriggerDrafts().Claim(ctx, &link); err != nil {
+					return err
+				}
+				link.EventRevision, link.State, link.Reason = w.ev.Revision, store.TriggerSkipped, out.reason
+				if out.sub != nil {
+					if err := t.Alerts.WriteSubmission(ctx, tx, out.sub); err != nil {
+						return fmt.Errorf("event %s, rule %q: %w", w.ev.ID, out.rule.Name, err)
+					}
+					link.AlertID, link.State = out.sub.Alert.ID, store.TriggerDrafted
+				}
+				if err := t.recordLink(ctx, tx, out.rule, w.ev, link); err != nil {
+					return err
+				}
+				written = append(written, out)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, out := range written {
+		if out.sub != nil && t.Notify != nil {
+			t.Notify(ctx, out.org, out.sub.Alert.ID, out.content)
 		}
 	}
-	return errors.Join(errs...)
+	return nil
+}
+
+// recordLink saves a link's outcome and records it.
+func (t *Trigger) recordLink(ctx context.Context, tx store.Tx, r store.TriggerRule, ev store.HazardEvent, link store.TriggerDraft) error {
+	kind := KindTriggerDrafted
+	if link.State == store.TriggerSkipped {
+		kind = KindTriggerSkipped
+		t.logger().Info("hazard: rule matched but no draft", "event", ev.ID, "rule", r.Name, "reason", link.Reason)
+	}
+	if err := tx.TriggerDrafts().Update(ctx, &link); err != nil {
+		return err
+	}
+	return tx.Record(ctx, store.Change{Actor: auth.SystemActor, OrgID: r.OrgID, Action: kind, EntityType: "trigger_draft",
+		EntityID: ev.ID + "/" + r.ID, After: linkView{ev.ID, r.ID, link.AlertID, link.State, link.Reason, link.EventRevision}})
 }
 
 // matchesEvent checks what a rule asks of the event itself: type, magnitude, severity.
@@ -213,18 +374,7 @@ func (t *Trigger) apply(ctx context.Context, r store.TriggerRule, ev store.Hazar
 	if link.AlertID == "" {
 		link.State = store.TriggerSkipped
 	}
-	kind := KindTriggerDrafted
-	if link.State == store.TriggerSkipped {
-		kind = KindTriggerSkipped
-		t.logger().Info("hazard: rule matched but no draft", "event", ev.ID, "rule", r.Name, "reason", link.Reason)
-	}
-	return t.Store.WithTx(ctx, func(tx store.Tx) error {
-		if err := tx.TriggerDrafts().Update(ctx, link); err != nil {
-			return err
-		}
-		return tx.Record(ctx, store.Change{Actor: auth.SystemActor, OrgID: r.OrgID, Action: kind, EntityType: "trigger_draft",
-			EntityID: ev.ID + "/" + r.ID, After: linkView{ev.ID, r.ID, link.AlertID, link.State, link.Reason, link.EventRevision}})
-	})
+	return t.Store.WithTx(ctx, func(tx store.Tx) error { return t.recordLink(ctx, tx, r, ev, *link) })
 }
 
 // claim returns the link of the event and rule to work on, claiming it when new; nil when
@@ -303,39 +453,88 @@ func systemPrincipal(org store.Org, role string) *auth.Principal {
 		Org: org, Scope: []string{org.ID}}
 }
 
-// draft writes or updates the warning of ev under r and submits it for approval. It returns the
-// warning's id (empty when none could be made) and, when something fell short, why.
-func (t *Trigger) draft(ctx context.Context, r store.TriggerRule, org store.Org, ev store.HazardEvent, est impact.Estimate, alertID string) (string, string) {
+// prepareNew works out a new warning of ev under r, checked for submission: the first area
+// candidate that lies inside the jurisdiction. Without a draft, reason says why; an error
+// wrapping alert.ErrCAPFindings means the content can be drafted but not submitted.
+func (t *Trigger) prepareNew(ctx context.Context, r store.TriggerRule, org store.Org, ev store.HazardEvent, est impact.Estimate) (sub *alert.Submission, c alert.Content, reason string, err error) {
+	h, candidates, reason := t.candidates(org, ev, est)
+	if reason != "" {
+		return nil, alert.Content{}, reason, nil
+	}
+	var lastErr error
+	for _, areas := range candidates {
+		c = t.content(h, r, org, ev, est, areas)
+		sub, err = t.Alerts.PrepareSubmission(ctx, systemPrincipal(org, auth.RoleDutyOfficer), h.Code, capStatus(ctx), c)
+		switch {
+		case errors.Is(err, alert.ErrOutsideJurisdiction):
+			lastErr = err
+		case errors.Is(err, alert.ErrCAPFindings):
+			return sub, c, "", err
+		case err != nil:
+			return nil, c, "draft refused: " + err.Error(), nil
+		default:
+			return sub, c, "", nil
+		}
+	}
+	return nil, c, fmt.Sprintf("no area inside the jurisdiction of %s: %v", org.Name, lastErr), nil
+}
+
+// candidates returns the warning template of ev and the areas to try, best first; reason says
+// why there are none.
+func (t *Trigger) candidates(org store.Org, ev store.HazardEvent, est impact.Estimate) (alert.Hazard, [][]alert.Area, string) {
 	h, ok := hazardTemplate(ev)
 	if !ok {
-		return "", fmt.Sprintf("no warning template for hazard type %q", ev.Type)
+		return h, nil, fmt.Sprintf("no warning template for hazard type %q", ev.Type)
 	}
 	candidates, err := t.areaCandidates(org, ev, est)
 	if err != nil {
-		return "", err.Error()
+		return h, nil, err.Error()
 	}
 	if len(candidates) == 0 {
-		return "", fmt.Sprintf("the footprint does not reach the jurisdiction of %s", org.Name)
+		return h, nil, fmt.Sprintf("the footprint does not reach the jurisdiction of %s", org.Name)
 	}
+	return h, candidates, ""
+}
+
+// capStatus is the CAP status of drafts made in ctx's mode.
+func capStatus(ctx context.Context) string {
+	if mode.From(ctx).IsLive() {
+		return "Actual"
+	}
+	return "Exercise"
+}
+
+// draft writes or updates the warning of ev under r and submits it for approval. It returns the
+// warning's id (empty when none could be made) and, when something fell short, why.
+func (t *Trigger) draft(ctx context.Context, r store.TriggerRule, org store.Org, ev store.HazardEvent, est impact.Estimate, alertID string) (string, string) {
 	officer := systemPrincipal(org, auth.RoleDutyOfficer)
-	status := "Actual"
-	if !mode.From(ctx).IsLive() {
-		status = "Exercise"
+	if alertID == "" {
+		sub, c, reason, err := t.prepareNew(ctx, r, org, ev, est)
+		if errors.Is(err, alert.ErrCAPFindings) {
+			a, derr := t.Alerts.Draft(ctx, officer, sub.Alert.Hazard, capStatus(ctx), c)
+			if derr != nil {
+				return "", "draft refused: " + derr.Error()
+			}
+			return a.ID, "drafted but not submitted: " + err.Error() + " " + blocking(sub.Report)
+		}
+		if sub == nil {
+			return "", reason
+		}
+		if err := t.Store.WithTx(ctx, func(tx store.Tx) error { return t.Alerts.WriteSubmission(ctx, tx, sub) }); err != nil {
+			return "", "draft refused: " + err.Error()
+		}
+		if t.Notify != nil {
+			t.Notify(ctx, org, sub.Alert.ID, c)
+		}
+		return sub.Alert.ID, ""
+	}
+	h, candidates, reason := t.candidates(org, ev, est)
+	if reason != "" {
+		return alertID, reason
 	}
 	var lastErr error
 	for _, areas := range candidates {
 		c := t.content(h, r, org, ev, est, areas)
-		if alertID == "" {
-			a, err := t.Alerts.Draft(ctx, officer, h.Code, status, c)
-			if errors.Is(err, alert.ErrOutsideJurisdiction) {
-				lastErr = err
-				continue
-			}
-			if err != nil {
-				return "", "draft refused: " + err.Error()
-			}
-			return a.ID, t.submit(ctx, org, officer, a.ID, c)
-		}
 		err := t.revise(ctx, org, officer, alertID, c, ev)
 		if errors.Is(err, alert.ErrOutsideJurisdiction) {
 			lastErr = err
@@ -383,18 +582,23 @@ func (t *Trigger) revise(ctx context.Context, org store.Org, officer *auth.Princ
 // not, or "".
 func (t *Trigger) submit(ctx context.Context, org store.Org, officer *auth.Principal, id string, c alert.Content) string {
 	if report, err := t.Alerts.Submit(ctx, officer, id); err != nil {
-		var findings []string
-		for _, is := range report.Issues {
-			if is.Severity == cap.SevError {
-				findings = append(findings, is.Code+" "+is.Path+": "+is.Message)
-			}
-		}
-		return "drafted but not submitted: " + err.Error() + " " + strings.Join(findings, "; ")
+		return "drafted but not submitted: " + err.Error() + " " + blocking(report)
 	}
 	if t.Notify != nil {
 		t.Notify(ctx, org, id, c)
 	}
 	return ""
+}
+
+// blocking lists a report's errors.
+func blocking(report cap.Report) string {
+	var findings []string
+	for _, is := range report.Issues {
+		if is.Severity == cap.SevError {
+			findings = append(findings, is.Code+" "+is.Path+": "+is.Message)
+		}
+	}
+	return strings.Join(findings, "; ")
 }
 
 // hazardTemplate picks the warning template for an event.

@@ -42,6 +42,8 @@ type DB struct {
 	// committed receives a token after each committed transaction that recorded an event, so the
 	// outbox relay can publish at once instead of waiting for its next poll.
 	committed chan struct{}
+	// writerStmts and readerStmts keep SQLite's prepared statements (nil on PostgreSQL).
+	writerStmts, readerStmts *stmtCache
 }
 
 var _ store.Store = (*DB)(nil)
@@ -124,6 +126,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	}
 	r.SetMaxOpenConns(8)
 	db.writer, db.reader = w, r
+	db.writerStmts, db.readerStmts = newStmtCache(w), newStmtCache(r)
 	return nil
 }
 
@@ -152,6 +155,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	if db.writerStmts != nil {
+		db.writerStmts.close()
+		db.readerStmts.close()
+	}
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
@@ -164,11 +171,18 @@ func (db *DB) Committed() <-chan struct{} { return db.committed }
 
 // WithTx runs fn in a transaction on the writer.
 func (db *DB) WithTx(ctx context.Context, fn func(store.Tx) error) error {
+	if db.writerStmts != nil {
+		db.writerStmts.prepareWanted(ctx)
+	}
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	t := &tx{q: q{db: db, read: sqlTx, write: sqlTx}}
+	var txq queryer = sqlTx
+	if db.writerStmts != nil {
+		txq = cachedTx{Tx: sqlTx, cache: db.writerStmts}
+	}
+	t := &tx{q: q{db: db, read: txq, write: txq}}
 	if err := fn(t); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			db.log.Error("rollback failed", "err", rbErr)
@@ -266,12 +280,24 @@ func (db *DB) LoginAttempts() store.LoginAttempts { return db.direct().LoginAtte
 func (db *DB) Audit() store.AuditLog              { return db.direct().Audit() }
 func (db *DB) Outbox() store.Outbox               { return db.direct().Outbox() }
 
-func (db *DB) direct() q { return q{db: db, read: db.reader, write: db.writer} }
+func (db *DB) direct() q {
+	if db.writerStmts == nil {
+		return q{db: db, read: db.reader, write: db.writer}
+	}
+	return q{db: db, read: cachedPool{DB: db.reader, cache: db.readerStmts}, write: cachedPool{DB: db.writer, cache: db.writerStmts}}
+}
 
 // tx is a store.Tx.
 type tx struct {
 	q
 	recordedEvent bool
+	// head is the last audit entry this transaction appended (seq 0 before the first): the
+	// chain is locked for the rest of the transaction, so later entries follow it without
+	// reading it back.
+	head struct {
+		seq  int64
+		hash string
+	}
 }
 
 // ts normalises a time for storage: UTC, microsecond precision (PostgreSQL's).

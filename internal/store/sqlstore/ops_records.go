@@ -187,6 +187,26 @@ func (s opsRecords) Shares(ctx context.Context, recordID string) ([]string, erro
 	}, `SELECT org_id FROM ops_shares WHERE record_id = ? ORDER BY org_id`, recordID)
 }
 
+func (s opsRecords) SharesOf(ctx context.Context, recordIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(recordIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(recordIDs))
+	for i, id := range recordIDs {
+		args[i] = id
+	}
+	type share struct{ record, org string }
+	rows, err := collect(ctx, s.q, "list shares", func(sc scanner) (share, error) {
+		var sh share
+		return sh, sc.Scan(&sh.record, &sh.org)
+	}, `SELECT record_id, org_id FROM ops_shares WHERE record_id IN (`+placeholders(len(recordIDs))+`) ORDER BY record_id, org_id`, args...)
+	for _, sh := range rows {
+		out[sh.record] = append(out[sh.record], sh.org)
+	}
+	return out, err
+}
+
 func (s opsRecords) Visible(ctx context.Context, recordID string, v store.Viewer) (bool, error) {
 	where, args := opsWhere(ctx, s.db.dialect, store.OpsFilter{Viewer: &v})
 	var n int

@@ -43,16 +43,15 @@ func (t *tx) Record(ctx context.Context, c store.Change) error {
 	m := mode.From(ctx)
 	now := ts(t.db.clock.Now())
 
-	if err := t.db.dialect.lockAuditChain(ctx, t.write); err != nil {
-		return fmt.Errorf("sqlstore: record %s: lock audit chain: %w", c.Action, err)
-	}
-	var (
-		prevSeq  int64
-		prevHash string
-	)
-	err = t.queryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("sqlstore: record %s: read audit head: %w", c.Action, err)
+	prevSeq, prevHash := t.head.seq, t.head.hash
+	if prevSeq == 0 {
+		if err := t.db.dialect.lockAuditChain(ctx, t.write); err != nil {
+			return fmt.Errorf("sqlstore: record %s: lock audit chain: %w", c.Action, err)
+		}
+		err = t.queryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlstore: record %s: read audit head: %w", c.Action, err)
+		}
 	}
 	e := store.AuditEntry{
 		Seq: prevSeq + 1, ID: ident.NewID(), At: now, Actor: c.Actor, OrgID: c.OrgID, Action: c.Action,
@@ -64,6 +63,7 @@ func (t *tx) Record(ctx context.Context, c store.Change) error {
 	if err != nil {
 		return t.wrap(err, "sqlstore: record %s: append audit entry", c.Action)
 	}
+	t.head.seq, t.head.hash = e.Seq, e.Hash
 	if c.NoEvent {
 		return nil
 	}

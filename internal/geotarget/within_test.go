@@ -1,4 +1,4 @@
-package alert
+package geotarget
 
 import (
 	"testing"
@@ -31,12 +31,45 @@ func TestEdgeGridMatchesEveryEdge(t *testing.T) {
 		for _, poly := range punjab.Geometry {
 			for _, ring := range poly {
 				for i := 0; i+1 < len(ring) && !want; i++ {
-					want = segmentDistance(p, ring[i], ring[i+1], cosLat(p))*kmPerDegree <= km
+					want = segmentDistance(p, ring[i], ring[i+1], cosLat(p))*KmPerDegree <= km
 				}
 			}
 		}
 		if got := grid.near(p, km); got != want {
 			t.Fatalf("near(%v, %.2f km) = %v, every edge says %v", p, km, got, want)
+		}
+	})
+}
+
+// TestTerritoryCoversLikeTheExactTests: Covers (cells remembered, border first) agrees with
+// the exact containment test and the distance to every edge, anywhere around a province.
+func TestTerritoryCoversLikeTheExactTests(t *testing.T) {
+	punjab, ok, err := geodata.RegionByCode("PK-PB")
+	if err != nil || !ok {
+		t.Fatalf("PK-PB: %v %v", ok, err)
+	}
+	ter, err := NewTerritory(punjab.Geometry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	area, err := NewArea(MultiPolygon(punjab.Geometry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := punjab.Geometry.Bound().Pad(0.5)
+	rapid.Check(t, func(t *rapid.T) {
+		p := orb.Point{rapid.Float64Range(b.Min[0], b.Max[0]).Draw(t, "lon"), rapid.Float64Range(b.Min[1], b.Max[1]).Draw(t, "lat")}
+		km := rapid.Float64Range(0.1, 20).Draw(t, "km")
+		want := area.Contains(Point{Lat: p[1], Lon: p[0]})
+		for _, poly := range punjab.Geometry {
+			for _, ring := range poly {
+				for i := 0; i+1 < len(ring) && !want; i++ {
+					want = segmentDistance(p, ring[i], ring[i+1], cosLat(p))*KmPerDegree <= km
+				}
+			}
+		}
+		if got := ter.Covers(p, km); got != want {
+			t.Fatalf("Covers(%v, %.2f km) = %v, the exact tests say %v", p, km, got, want)
 		}
 	})
 }
