@@ -1,9 +1,11 @@
 package hazard
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,16 +136,28 @@ func capPolygon(ring orb.Ring) string {
 }
 
 // simple reports whether no two non-adjacent edges of the closed ring meet: clipping a concave
-// outline, or simplifying it, can fold a ring onto itself, which CAP does not allow.
+// outline, or simplifying it, can fold a ring onto itself, which CAP does not allow. Edges are
+// swept in order of their western ends, so each is compared only with those whose longitudes
+// overlap its own.
 func simple(ring orb.Ring) bool {
 	n := len(ring) - 1
-	for i := 0; i < n; i++ {
-		a, b := ring[i], ring[i+1]
-		for j := i + 2; j < n; j++ {
-			if i == 0 && j == n-1 {
-				continue // the closing edge meets the first at the first vertex
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	west := func(i int) float64 { return math.Min(ring[i][0], ring[i+1][0]) }
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(west(a), west(b)) })
+	for k, i := range order {
+		east := math.Max(ring[i][0], ring[i+1][0])
+		for _, j := range order[k+1:] {
+			if west(j) > east {
+				break
 			}
-			if segmentsMeet(a, b, ring[j], ring[j+1]) {
+			lo, hi := min(i, j), max(i, j)
+			if hi == lo+1 || lo == 0 && hi == n-1 {
+				continue // neighbours share a vertex
+			}
+			if segmentsMeet(ring[lo], ring[lo+1], ring[hi], ring[hi+1]) {
 				return false
 			}
 		}

@@ -2,6 +2,7 @@ package hazard
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -86,6 +87,8 @@ type freshOutcome struct {
 type laterRule struct {
 	rule   store.TriggerRule
 	reason string
+	// withdraw is the link of a warning drafted for an event its source has since cancelled.
+	withdraw *store.TriggerDraft
 }
 
 // HandleBatch applies every enabled rule to the events with ids and returns one error per id.
@@ -125,7 +128,11 @@ func (t *Trigger) HandleBatch(ctx context.Context, ids []string) []error {
 			continue
 		}
 		for _, l := range w.later {
-			if err := t.apply(ctx, l.rule, w.ev, w.est, l.reason); err != nil {
+			run := func() error { return t.apply(ctx, l.rule, w.ev, w.est, l.reason) }
+			if l.withdraw != nil {
+				run = func() error { return t.withdraw(ctx, l.rule, w.ev, *l.withdraw) }
+			}
+			if err := run(); err != nil {
 				errs[i] = errors.Join(errs[i], fmt.Errorf("rule %q: %w", l.rule.Name, err))
 			}
 		}
@@ -154,6 +161,10 @@ func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[
 		return eventWork{err: err}
 	}
 	w := eventWork{ev: ev}
+	if ev.Cancelled {
+		w.later, w.err = t.withdrawals(ctx, rules, ev)
+		return w
+	}
 	var (
 		estErr   error
 		assessed bool
@@ -175,7 +186,7 @@ func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[
 		_, err := t.Store.TriggerDrafts().Get(ctx, ev.ID, r.ID)
 		switch {
 		case err == nil:
-			w.later = append(w.later, laterRule{r, reason})
+			w.later = append(w.later, laterRule{rule: r, reason: reason})
 			continue
 		case !errors.Is(err, store.ErrNotFound):
 			w.err = err
@@ -186,13 +197,74 @@ func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[
 			out.sub, out.content, out.reason, err = t.prepareNew(ctx, r, out.org, ev, w.est)
 			if errors.Is(err, alert.ErrCAPFindings) {
 				// Drafted but not submitted: the one-by-one path keeps such a draft for an officer.
-				w.later = append(w.later, laterRule{r, ""})
+				w.later = append(w.later, laterRule{rule: r})
 				continue
 			}
 		}
 		w.fresh = append(w.fresh, out)
 	}
 	return w
+}
+
+// withdrawals lists the warnings drafted for ev, which its source has cancelled, that are not
+// withdrawn yet.
+func (t *Trigger) withdrawals(ctx context.Context, rules []store.TriggerRule, ev store.HazardEvent) ([]laterRule, error) {
+	links, err := t.Store.TriggerDrafts().ForEvent(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []laterRule
+	for _, l := range links {
+		if l.AlertID == "" || l.State == store.TriggerPending || l.EventRevision >= ev.Revision {
+			continue
+		}
+		r := store.TriggerRule{Meta: store.Meta{ID: l.RuleID}, OrgID: l.OrgID, Name: l.RuleID}
+		for _, known := range rules {
+			if known.ID == l.RuleID {
+				r = known
+			}
+		}
+		out = append(out, laterRule{rule: r, withdraw: &l})
+	}
+	return out, nil
+}
+
+// withdraw takes back the warning drafted for an event its source has cancelled: a version
+// waiting for approval is rejected with the reason, and an issued warning gets a cancellation
+// submitted for approval, which an officer still has to approve. A draft nobody submitted stays
+// for its officers, with the reason on the link.
+func (t *Trigger) withdraw(ctx context.Context, r store.TriggerRule, ev store.HazardEvent, link store.TriggerDraft) error {
+	org, err := t.Store.Orgs().Get(ctx, link.OrgID)
+	if err != nil {
+		return err
+	}
+	officer, approver := systemPrincipal(org, auth.RoleDutyOfficer), systemPrincipal(org, auth.RoleApprover)
+	d, err := t.Alerts.Load(ctx, officer, link.AlertID)
+	if err != nil {
+		return err
+	}
+	why := fmt.Sprintf("withdrawn: the source cancelled hazard event %s (revision %d)", ev.ID, ev.Revision)
+	if d.Latest().State == store.VersionSubmitted {
+		if err := t.Alerts.Reject(ctx, approver, link.AlertID, why); err != nil {
+			return err
+		}
+	}
+	if d.Alert.State == store.AlertIssued {
+		if err := t.Alerts.Revise(ctx, officer, link.AlertID, store.KindCancel, alert.Content{Note: why}); err != nil {
+			return err
+		}
+		var issued alert.Content
+		for _, v := range d.Versions {
+			if v.State == store.VersionApproved {
+				_ = json.Unmarshal(v.Content, &issued) // only for the officers' e-mail
+			}
+		}
+		if reason := t.submit(ctx, org, officer, link.AlertID, issued); reason != "" {
+			why += "; " + reason
+		}
+	}
+	link.EventRevision, link.Reason = ev.Revision, why
+	return t.Store.WithTx(ctx, func(tx store.Tx) error { return t.recordLink(ctx, tx, r, ev, link) })
 }
 
 // writeFresh writes the batch's new outcomes in one transaction: each rule's link to its event,

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/taawun/taawun/internal/alert"
+	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/feed"
 	"github.com/taawun/taawun/internal/store"
 )
@@ -195,5 +196,58 @@ func TestTakeoverFindsOrphanDraft(t *testing.T) {
 	all, _ := f.db.Alerts().List(ctx, store.AlertFilter{})
 	if l, _ := f.db.TriggerDrafts().Get(ctx, ev.ID, r.ID); len(all) != 1 || l.AlertID != all[0].ID || l.State != store.TriggerDrafted {
 		t.Fatalf("%d alerts, link %+v", len(all), l)
+	}
+}
+
+// TestCancelledEventWithdrawsDrafts: when the source cancels an event, the draft waiting for
+// approval is rejected with the reason, and a warning already issued gets a cancellation
+// submitted for approval (never issued by the system).
+func TestCancelledEventWithdrawsDrafts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	kp := f.rule(t, "PDMA KP", store.TriggerRule{HazardTypes: []string{"earthquake"}})
+	ndma := f.rule(t, "NDMA", store.TriggerRule{HazardTypes: []string{"earthquake"}})
+	ev := f.ingestOne(t, kashmir(time.Date(2005, 10, 8, 4, 0, 0, 0, time.UTC), 7.6))
+	if err := f.trigger.Handle(ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	kpLink, _ := f.db.TriggerDrafts().Get(ctx, ev.ID, kp.ID)
+	ndmaLink, _ := f.db.TriggerDrafts().Get(ctx, ev.ID, ndma.ID)
+	// NDMA's warning is approved by a person and issued; KP's waits in the queue.
+	approver := &auth.Principal{User: store.User{Meta: store.Meta{ID: "approver-on-duty"}, Username: "approver", OrgID: f.orgs["NDMA"].ID, Role: auth.RoleApprover},
+		Org: f.orgs["NDMA"], Scope: []string{f.orgs["NDMA"].ID, f.orgs["PDMA KP"].ID}}
+	if _, err := f.alerts.Approve(ctx, approver, ndmaLink.AlertID); err != nil {
+		t.Fatal(err)
+	}
+
+	f.clk.Advance(time.Minute)
+	cancelled := kashmir(time.Date(2005, 10, 8, 7, 0, 0, 0, time.UTC), 7.6)
+	cancelled.Cancelled = true
+	ev = f.ingestOne(t, cancelled)
+	if err := f.trigger.Handle(ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.alerts.Load(ctx, approver, kpLink.AlertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := d.Latest(); l.State != store.VersionRejected || !strings.Contains(l.RejectReason, "cancelled") {
+		t.Fatalf("KP's draft: version %s (%q), want rejected as withdrawn", l.State, l.RejectReason)
+	}
+	d, _ = f.alerts.Load(ctx, approver, ndmaLink.AlertID)
+	if l := d.Latest(); d.Alert.State != store.AlertIssued || l.Kind != store.KindCancel || l.State != store.VersionSubmitted {
+		t.Fatalf("NDMA's issued warning: %s, latest %s %s, want a cancellation waiting for approval", d.Alert.State, l.Kind, l.State)
+	}
+	for _, r := range []store.TriggerRule{kp, ndma} {
+		if l, _ := f.db.TriggerDrafts().Get(ctx, ev.ID, r.ID); l.EventRevision != ev.Revision || !strings.Contains(l.Reason, "withdrawn") {
+			t.Fatalf("%s link: %+v", r.Name, l)
+		}
+	}
+	// Handled again: nothing more.
+	if err := f.trigger.Handle(ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if queued, _ := f.db.Alerts().Submitted(ctx, []string{f.orgs["NDMA"].ID, f.orgs["PDMA KP"].ID}); len(queued) != 1 {
+		t.Fatalf("%d versions in the queue, want NDMA's cancellation only", len(queued))
 	}
 }
