@@ -71,12 +71,29 @@ func (r *Relay) PublishPending(ctx context.Context) (int, error) {
 	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	for _, e := range events {
+	// Published without waiting for each acknowledgement (the stream keeps one connection's
+	// messages in the order sent), then all acknowledgements awaited before the batch counts
+	// as published: one round trip per batch instead of one per event.
+	acks := make([]jetstream.PubAckFuture, len(events))
+	for i, e := range events {
 		msg := &nats.Msg{Subject: e.Subject, Data: e.Payload, Header: nats.Header{}}
 		msg.Header.Set("Taawun-Kind", e.Kind)
 		msg.Header.Set("Taawun-Mode", e.Mode.String())
-		if _, err := r.JS.PublishMsg(ctx, msg, jetstream.WithMsgID(e.ID)); err != nil {
+		if acks[i], err = r.JS.PublishMsgAsync(msg, jetstream.WithMsgID(e.ID)); err != nil {
 			return 0, fmt.Errorf("bus: publish event %s on %s: %w", e.ID, e.Subject, err)
+		}
+	}
+	timeout := time.NewTimer(publishTimeout)
+	defer timeout.Stop()
+	for i, ack := range acks {
+		select {
+		case <-ack.Ok():
+		case err := <-ack.Err():
+			return 0, fmt.Errorf("bus: publish event %s on %s: %w", events[i].ID, events[i].Subject, err)
+		case <-timeout.C:
+			return 0, fmt.Errorf("bus: publish event %s on %s: no acknowledgement within %s", events[i].ID, events[i].Subject, publishTimeout)
+		case <-ctx.Done():
+			return 0, ctx.Err()
 		}
 	}
 	if r.afterPublish != nil {
@@ -93,6 +110,10 @@ func (r *Relay) PublishPending(ctx context.Context) (int, error) {
 	}
 	return len(events), nil
 }
+
+// publishTimeout bounds the wait for a batch's acknowledgements; events not acknowledged are
+// published again (the stream drops repeats by event id).
+const publishTimeout = 10 * time.Second
 
 func (r *Relay) batch() int {
 	if r.Batch <= 0 {

@@ -28,7 +28,7 @@ type Consumer struct {
 	Log     *slog.Logger
 	// Workers handle batches at once (default 2: one works out drafts while another writes).
 	Workers int
-	// BatchSize bounds the events handled together (default 250).
+	// BatchSize bounds the events handled together (default 100).
 	BatchSize int
 }
 
@@ -47,7 +47,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 		workers = 2
 	}
 	if size <= 0 {
-		size = 250
+		size = 100
 	}
 	cons, err := c.JS.CreateOrUpdateConsumer(ctx, bus.StreamName, jetstream.ConsumerConfig{
 		Durable: ConsumerName, FilterSubjects: filters, AckPolicy: jetstream.AckExplicitPolicy,
