@@ -2,7 +2,6 @@ package gazetteer
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -36,12 +35,14 @@ type District struct {
 // Entry is a country, province, district or place.
 type Entry struct {
 	Kind Kind
-	// Code is the region code ("PK", "PK-KP"), the district code, or
-	// "geonames:<id>" for a place.
-	Code     string
-	Names    map[string]string // by language; places have only "en" (the GeoNames name)
-	Country  string            // ISO alpha-2
-	Province string            // ISO 3166-2 code of the province it is in, if known
+	// Code is the region code ("PK", "PK-KP"), the district code, or for a
+	// place "geonames:<id>" ("taawun:<n>" for the few the project added).
+	Code string
+	// Names by language. A place has "en" (its GeoNames name, Latin script)
+	// and "ur", "ru", "zh" where the embedded data knows them.
+	Names    map[string]string
+	Country  string // ISO alpha-2
+	Province string // ISO 3166-2 code of the province it is in, if known
 	// Lat, Lon: the place's position, or the centre of an area's bounding box.
 	Lat, Lon   float64
 	Population int64 // places: GeoNames; areas: sum of the places inside
@@ -51,18 +52,26 @@ type Entry struct {
 
 // Name returns the entry's name in lang, or English, or any name it has.
 func (e *Entry) Name(lang string) string {
+	n, _ := e.NameIn(lang)
+	return n
+}
+
+// NameIn returns the entry's name in lang, or else in English, or else in
+// any language it has one, with the language of the name returned ("" with
+// the code when it has no name at all).
+func (e *Entry) NameIn(lang string) (name, nameLang string) {
 	if n := e.Names[lang]; n != "" {
-		return n
+		return n, lang
 	}
 	if n := e.Names["en"]; n != "" {
-		return n
+		return n, "en"
 	}
 	for _, l := range Languages {
 		if n := e.Names[l]; n != "" {
-			return n
+			return n, l
 		}
 	}
-	return e.Code
+	return e.Code, ""
 }
 
 // area is a searchable polygon entry with its compiled shape.
@@ -166,9 +175,14 @@ func (g *Gazetteer) addArea(e *Entry, geom orb.MultiPolygon) (*area, error) {
 func (g *Gazetteer) addPlaces(places []geodata.Place) {
 	for i := range places {
 		p := &places[i]
+		names := make(map[string]string, len(Languages))
+		for _, l := range Languages {
+			if n := p.In(l); n != "" {
+				names[l] = n
+			}
+		}
 		e := &Entry{
-			Kind: KindPlace, Code: "geonames:" + strconv.FormatInt(p.ID, 10),
-			Names: map[string]string{"en": p.Name}, Country: p.Country,
+			Kind: KindPlace, Code: p.Code(), Names: names, Country: p.Country,
 			Lat: p.Lat, Lon: p.Lon, Population: p.Population, Place: p,
 		}
 		if a := containing(g.provinces, p.Lat, p.Lon); a != nil && a.entry.Country == p.Country {

@@ -101,6 +101,71 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+// Places are found by their Urdu, Russian and Chinese names (prefix, folded),
+// and each result is named in the reader's language when the place has a
+// name in it, else by its GeoNames name.
+func TestSearchPlaceNames(t *testing.T) {
+	g := gaz(t)
+	for _, c := range []struct {
+		q, lang          string
+		code             string // first result
+		name, nameLang   string // as shown to the reader
+		matched, matLang string
+	}{
+		{"مظفر", "ur", "geonames:1169607", "مظفرآباد", "ur", "مظفرآباد", "ur"},
+		{"مظفر آباد", "ur", "geonames:1169607", "مظفرآباد", "ur", "مظفرآباد", "ur"},     // space and madda folded away
+		{"اسلامآباد", "ur", "geonames:1176615", "اسلام آباد", "ur", "اسلام آباد", "ur"}, // written joined
+		{"Исламаб", "ru", "geonames:1176615", "Исламабад", "ru", "Исламабад", "ru"},
+		{"伊斯兰堡", "zh", "geonames:1176615", "伊斯兰堡", "zh", "伊斯兰堡", "zh"},
+		{"伊斯兰", "en", "geonames:1176615", "Islamabad", "en", "伊斯兰堡", "zh"},
+		{"Lahore", "ur", "geonames:1172451", "لاہور", "ur", "Lahore", "en"},
+		{"لاہور", "en", "geonames:1172451", "Lahore", "en", "لاہور", "ur"},
+		{"لاهور", "ur", "geonames:1172451", "لاہور", "ur", "لاہور", "ur"}, // Arabic heh typed
+		{"Lahore", "zh", "geonames:1172451", "拉合尔", "zh", "Lahore", "en"},
+		{"Пекин", "zh", "geonames:1816670", "北京", "zh", "Пекин", "ru"},
+		{"Балакот", "ru", "taawun:1", "Балакот", "ru", "Балакот", "ru"},
+		{"balakot", "ur", "taawun:1", "بالاکوٹ", "ur", "Balakot", "en"},
+		{"Amirabad", "ur", "", "Amirabad", "en", "Amirabad", "en"}, // no Urdu name: the GeoNames one
+	} {
+		ms := g.Search(c.q, c.lang, 5, KindPlace)
+		if len(ms) == 0 {
+			t.Errorf("Search(%q, %s): nothing", c.q, c.lang)
+			continue
+		}
+		m := ms[0]
+		if (c.code != "" && m.Code != c.code) || m.Name != c.name || m.Lang != c.nameLang || m.Matched != c.matched || m.MatchedLang != c.matLang {
+			t.Errorf("Search(%q, %s)[0] = %s %q (%s) matched %q (%s); want %s %q (%s) matched %q (%s)",
+				c.q, c.lang, m.Code, m.Name, m.Lang, m.Matched, m.MatchedLang, c.code, c.name, c.nameLang, c.matched, c.matLang)
+		}
+	}
+	// A place matched by two names shows the one matched in the reader's language.
+	if ms := g.Search("Islamabad", "en", 1, KindPlace); len(ms) != 1 || ms[0].Matched != "Islamabad" || !ms[0].Exact {
+		t.Errorf("Islamabad: %+v", ms)
+	}
+}
+
+// Reverse geocoding names the nearest place in the reader's language.
+func TestReversePlaceNames(t *testing.T) {
+	g := gaz(t)
+	loc := g.Reverse(34.36, 73.47) // Muzaffarabad
+	if loc.Nearest == nil || loc.Nearest.Code != "geonames:1169607" || loc.Province == nil || loc.Province.Code != "PK-JK" {
+		t.Fatalf("near Muzaffarabad: %+v", loc)
+	}
+	for lang, want := range map[string]string{"en": "Muzaffarābād", "ur": "مظفرآباد", "ru": "Музаффарабад", "zh": "穆扎法拉巴德", "fr": "Muzaffarābād"} {
+		if got := loc.Nearest.Name(lang); got != want {
+			t.Errorf("nearest in %s = %q, want %q", lang, got, want)
+		}
+	}
+	if n, l := loc.Province.NameIn("ur"); n == "" || l != "ur" {
+		t.Errorf("province in Urdu: %q %q", n, l)
+	}
+	loc = g.Reverse(34.55, 73.35) // Balakot
+	if loc.Nearest == nil || loc.Nearest.Code != "taawun:1" || loc.Nearest.Name("ur") != "بالاکوٹ" || loc.DistanceKm > 2 ||
+		loc.Nearest.Province != "PK-KP" {
+		t.Errorf("near Balakot: %+v at %.1f km", loc.Nearest, loc.DistanceKm)
+	}
+}
+
 func TestReverse(t *testing.T) {
 	g := gaz(t)
 	for _, c := range []struct {

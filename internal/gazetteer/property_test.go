@@ -33,12 +33,26 @@ func TestEveryPlaceFindsItself(t *testing.T) {
 		if !found {
 			t.Fatalf("%s (%s) not found as an exact match of its name", name, e.Code)
 		}
+		// And by its name in each other language it has, named in that language.
+		for _, lang := range Languages[1:] {
+			n := e.Names[lang]
+			if n == "" {
+				continue
+			}
+			found = false
+			for _, m := range g.Search(n, lang, MaxResults, KindPlace) {
+				found = found || (m.Entry == e && m.Exact && m.Name == n && m.Lang == lang)
+			}
+			if !found {
+				t.Fatalf("%s (%s) not found as an exact match of its %s name %q", name, e.Code, lang, n)
+			}
+		}
 		// Every result of a prefix search has a name, or a word of a name, starting with it.
 		f := []rune(Fold(name))
 		prefix := Fold(string(f[:rapid.IntRange(1, len(f)).Draw(t, "prefix")]))
 		for _, m := range g.Search(prefix, "en", 20) {
-			if n := Fold(m.Name); !strings.HasPrefix(n, prefix) && !strings.Contains(n, " "+prefix) {
-				t.Fatalf("%q found %q", prefix, m.Name)
+			if n := Fold(m.Matched); !strings.HasPrefix(n, prefix) && !strings.Contains(n, " "+prefix) {
+				t.Fatalf("%q found %q", prefix, m.Matched)
 			}
 		}
 	})
