@@ -63,7 +63,9 @@ func (s *Service) WriteSubmission(ctx context.Context, tx store.Tx, sub *Submiss
 		return err
 	}
 	drafted.Meta = sub.Alert.Meta
-	if err := s.record(ctx, tx, p, "alert.drafted", drafted, nil); err != nil {
+	// Audited, but not announced: the submission, in the same transaction, says all of it.
+	if err := tx.Record(ctx, store.Change{Actor: p.User.ID, OrgID: drafted.OrgID, Action: "alert.drafted", EntityType: "alert",
+		EntityID: drafted.ID, After: summary(drafted), NoEvent: true}); err != nil {
 		return err
 	}
 	return s.record(ctx, tx, p, "alert.submitted", sub.Alert, summary(drafted))

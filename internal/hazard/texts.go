@@ -59,12 +59,12 @@ func (t *Trigger) text(l i18n.Lang, h alert.Hazard, ev store.HazardEvent, est im
 			depth = *ev.DepthKm
 		}
 		desc = append(desc, tr("hazards.draft.quake", strconv.FormatFloat(*ev.Magnitude, 'f', 1, 64), strconv.FormatFloat(depth, 'f', 0, 64),
-			ev.Time.UTC().Format("2006-01-02 15:04"), epicentre(tr, est, ev), roman(strongestBand(est)), group(est.Population), tr("hazards.level."+levelOr(est))))
+			ev.Time.UTC().Format("2006-01-02 15:04"), epicentre(tr, est, ev, string(l)), roman(strongestBand(est)), group(est.Population), tr("hazards.level."+levelOr(est))))
 	} else {
 		headline = tr("hazards.draft.headline", h.Event[string(l)], places)
 		desc = append(desc, tr("hazards.draft.areas", ev.Title, group(est.Population)))
 	}
-	if names := topPlaces(est, 5); names != "" {
+	if names := topPlaces(est, 5, string(l)); names != "" {
 		desc = append(desc, tr("hazards.draft.places", names))
 	}
 	if est.Layer == impact.LayerGrid {
@@ -119,30 +119,43 @@ func placeNames(est impact.Estimate, ev store.HazardEvent, lang string) string {
 		}
 		return fmt.Sprintf("%.2f, %.2f", ev.Lat, ev.Lon)
 	}
-	sep := ", "
-	if lang == "ur" {
-		sep = "، "
-	} else if lang == "zh" {
-		sep = "、"
-	}
-	return strings.Join(names, sep)
+	return strings.Join(names, listSeparator(lang))
 }
 
 // topPlaces lists the most affected places with their predicted intensity or population.
-func topPlaces(est impact.Estimate, n int) string {
+func topPlaces(est impact.Estimate, n int, lang string) string {
 	var parts []string
 	for _, p := range est.Places[:min(n, len(est.Places))] {
 		if p.MMI > 0 {
-			parts = append(parts, fmt.Sprintf("%s (%s)", p.Name, roman(int(math.Round(p.MMI)))))
+			parts = append(parts, fmt.Sprintf("%s (%s)", placeName(p, lang), roman(int(math.Round(p.MMI)))))
 		} else {
-			parts = append(parts, p.Name)
+			parts = append(parts, placeName(p, lang))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, listSeparator(lang))
+}
+
+// placeName is a place's name in lang, or its GeoNames name.
+func placeName(p impact.PlaceExposure, lang string) string {
+	if n := p.Names.In(lang); n != "" {
+		return n
+	}
+	return p.Name
+}
+
+// listSeparator separates the items of a list written in lang.
+func listSeparator(lang string) string {
+	switch lang {
+	case "ur":
+		return "، "
+	case "zh":
+		return "、"
+	}
+	return ", "
 }
 
 // epicentre describes where the epicentre is from the nearest named place.
-func epicentre(tr func(string, ...any) string, est impact.Estimate, ev store.HazardEvent) string {
+func epicentre(tr func(string, ...any) string, est impact.Estimate, ev store.HazardEvent, lang string) string {
 	best := -1
 	for i, p := range est.Places {
 		if best < 0 || p.DistanceKm < est.Places[best].DistanceKm {
@@ -152,7 +165,7 @@ func epicentre(tr func(string, ...any) string, est impact.Estimate, ev store.Haz
 	if best < 0 {
 		return fmt.Sprintf("%.2f, %.2f", ev.Lat, ev.Lon)
 	}
-	return tr("hazards.draft.epicentre", strconv.FormatFloat(est.Places[best].DistanceKm, 'f', 0, 64), est.Places[best].Name)
+	return tr("hazards.draft.epicentre", strconv.FormatFloat(est.Places[best].DistanceKm, 'f', 0, 64), placeName(est.Places[best], lang))
 }
 
 // strongestBand is the highest intensity band the shaking reaches.

@@ -95,6 +95,12 @@ func TestEarthquakeDraftsSubmittedWarning(t *testing.T) {
 		!strings.Contains(c.Texts["en"].Headline, "Khyber Pakhtunkhwa") || strings.Contains(c.Texts["en"].Description, "%!") {
 		t.Errorf("texts lack the numbers or places: en %+v / ur %q", c.Texts["en"], c.Texts["ur"].Headline)
 	}
+	// Places are named in the reader's language where the gazetteer knows the name.
+	for lang, name := range map[string]string{"ur": "مظفرآباد", "ru": "Музаффарабад", "zh": "穆扎法拉巴德"} {
+		if !strings.Contains(c.Texts[lang].Description, name) {
+			t.Errorf("%s description lacks %s: %q", lang, name, c.Texts[lang].Description)
+		}
+	}
 	if len(c.Areas) != 1 || len(c.Areas[0].Polygons)+len(c.Areas[0].Regions) == 0 {
 		t.Fatalf("area %+v", c.Areas)
 	}

@@ -59,6 +59,8 @@ package impact
 import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/taawun/taawun/internal/geodata"
 )
 
 // Level is an alert colour.
@@ -134,15 +136,17 @@ type RegionRef struct {
 
 // PlaceExposure is one named place and the shaking or area it is in.
 type PlaceExposure struct {
-	ID         int64   `json:"id"` // GeoNames id
-	Name       string  `json:"name"`
-	Country    string  `json:"country"`  // ISO alpha-2
-	Province   string  `json:"province"` // ISO 3166-2 code of the province it lies in, if known
-	Lat        float64 `json:"lat"`
-	Lon        float64 `json:"lon"`
-	Population int64   `json:"population"`
-	DistanceKm float64 `json:"distance_km,omitempty"` // from the epicentre (earthquakes)
-	MMI        float64 `json:"mmi,omitempty"`         // predicted intensity (earthquakes)
+	ID   int64  `json:"id"`   // GeoNames id; below zero for a place the project added
+	Name string `json:"name"` // GeoNames name (Latin script)
+	// Names are the Urdu, Russian and Chinese names where known.
+	Names      geodata.Names `json:"names"`
+	Country    string        `json:"country"`  // ISO alpha-2
+	Province   string        `json:"province"` // ISO 3166-2 code of the province it lies in, if known
+	Lat        float64       `json:"lat"`
+	Lon        float64       `json:"lon"`
+	Population int64         `json:"population"`
+	DistanceKm float64       `json:"distance_km,omitempty"` // from the epicentre (earthquakes)
+	MMI        float64       `json:"mmi,omitempty"`         // predicted intensity (earthquakes)
 }
 
 // Estimate is the result of one estimate.

@@ -211,7 +211,7 @@ func placeExposure(p *population.Point) PlaceExposure {
 	pe := PlaceExposure{Name: pl.Name("en"), Country: pl.Country, Province: pl.Province,
 		Lat: pl.Lat, Lon: pl.Lon, Population: pl.Population}
 	if pl.Place != nil {
-		pe.ID = pl.Place.ID
+		pe.ID, pe.Names = pl.Place.ID, pl.Place.Names
 	}
 	return pe
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/hazard"
+	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/impact"
 	"github.com/taawun/taawun/internal/store"
 )
@@ -69,6 +70,7 @@ var hazardSchemas = map[string]any{
 		"bands":             map[string]any{"type": "array", "items": object(nil, map[string]any{"mmi": hzInt, "population": hzInt, "radius_km": hzNum})},
 		"provinces":         map[string]any{"type": "array", "items": object(nil, map[string]any{"code": str, "names": strMap, "population": hzInt, "max_mmi": hzNum})},
 		"places": map[string]any{"type": "array", "items": object(nil, map[string]any{"name": str, "country": str, "province": str, "lat": hzNum, "lon": hzNum,
+			"names": map[string]any{"type": "object", "description": "the place's Urdu, Russian and Chinese names where known", "properties": map[string]any{"ur": str, "ru": str, "zh": str}},
 			"population": hzInt, "distance_km": hzNum, "mmi": hzNum})},
 		"footprint": map[string]any{"type": "object", "description": "GeoJSON FeatureCollection: intensity discs (property mmi) or the warning's areas"}}),
 	"HazardSource": object([]string{"id", "name", "kind", "url", "interval_seconds", "enabled"}, map[string]any{
@@ -216,14 +218,16 @@ type provinceJSON struct {
 }
 
 type placeJSON struct {
-	Name       string  `json:"name"`
-	Country    string  `json:"country"`
-	Province   string  `json:"province,omitempty"`
-	Lat        float64 `json:"lat"`
-	Lon        float64 `json:"lon"`
-	Population int64   `json:"population"`
-	DistanceKm float64 `json:"distance_km,omitempty"`
-	MMI        float64 `json:"mmi,omitempty"`
+	// Name is in the reader's language where the gazetteer knows it, else the GeoNames name.
+	Name       string        `json:"name"`
+	Names      geodata.Names `json:"names"`
+	Country    string        `json:"country"`
+	Province   string        `json:"province,omitempty"`
+	Lat        float64       `json:"lat"`
+	Lon        float64       `json:"lon"`
+	Population int64         `json:"population"`
+	DistanceKm float64       `json:"distance_km,omitempty"`
+	MMI        float64       `json:"mmi,omitempty"`
 }
 
 var romanMMI = []string{"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X+"}
@@ -245,7 +249,11 @@ func impactView(est impact.Estimate, err error, lang string) impactJSON {
 		v.Provinces = append(v.Provinces, provinceJSON{p.Code, name, p.Names, p.Population, p.MaxMMI})
 	}
 	for _, p := range est.Places {
-		v.Places = append(v.Places, placeJSON{p.Name, p.Country, p.Province, p.Lat, p.Lon, p.Population, p.DistanceKm, p.MMI})
+		name := p.Names.In(lang)
+		if name == "" {
+			name = p.Name
+		}
+		v.Places = append(v.Places, placeJSON{name, p.Names, p.Country, p.Province, p.Lat, p.Lon, p.Population, p.DistanceKm, p.MMI})
 	}
 	return v
 }

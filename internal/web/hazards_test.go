@@ -116,6 +116,9 @@ func TestHazardAPI(t *testing.T) {
 			t.Errorf("event page lacks %q", want)
 		}
 	}
+	if page := admin.Body(admin.Get("/hazards/" + e.ID + "?lang=ur")); !strings.Contains(page, "مظفرآباد") {
+		t.Errorf("Urdu event page does not name Muzaffarabad in Urdu")
+	}
 	if resp := admin.Get("/api/v1/hazard-events/nope"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown event: %d", resp.StatusCode)
 	}
