@@ -10,8 +10,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/taawun/taawun/internal/auth"
-	"github.com/taawun/taawun/internal/hazard"
 	"github.com/taawun/taawun/internal/geodata"
+	"github.com/taawun/taawun/internal/hazard"
 	"github.com/taawun/taawun/internal/impact"
 	"github.com/taawun/taawun/internal/store"
 )
@@ -70,7 +70,7 @@ var hazardSchemas = map[string]any{
 		"bands":             map[string]any{"type": "array", "items": object(nil, map[string]any{"mmi": hzInt, "population": hzInt, "radius_km": hzNum})},
 		"provinces":         map[string]any{"type": "array", "items": object(nil, map[string]any{"code": str, "names": strMap, "population": hzInt, "max_mmi": hzNum})},
 		"places": map[string]any{"type": "array", "items": object(nil, map[string]any{"name": str, "country": str, "province": str, "lat": hzNum, "lon": hzNum,
-			"names": map[string]any{"type": "object", "description": "the place's Urdu, Russian and Chinese names where known", "properties": map[string]any{"ur": str, "ru": str, "zh": str}},
+			"names":      map[string]any{"type": "object", "description": "the place's Urdu, Russian and Chinese names where known", "properties": map[string]any{"ur": str, "ru": str, "zh": str}},
 			"population": hzInt, "distance_km": hzNum, "mmi": hzNum})},
 		"footprint": map[string]any{"type": "object", "description": "GeoJSON FeatureCollection: intensity discs (property mmi) or the warning's areas"}}),
 	"HazardSource": object([]string{"id", "name", "kind", "url", "interval_seconds", "enabled"}, map[string]any{
