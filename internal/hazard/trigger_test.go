@@ -14,6 +14,7 @@ import (
 
 	"github.com/taawun/taawun/internal/alert"
 	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/feed"
 	"github.com/taawun/taawun/internal/store"
 )
@@ -255,5 +256,29 @@ func TestCancelledEventWithdrawsDrafts(t *testing.T) {
 	}
 	if queued, _ := f.db.Alerts().Submitted(ctx, []string{f.orgs["NDMA"].ID, f.orgs["PDMA KP"].ID}); len(queued) != 1 {
 		t.Fatalf("%d versions in the queue, want NDMA's cancellation only", len(queued))
+	}
+}
+
+// BenchmarkPlan is the work one new earthquake costs a trigger before anything is written:
+// impact, clipping, texts and the CAP check.
+func BenchmarkPlan(b *testing.B) {
+	f := newFixtureClock(b, clock.System{})
+	r := f.rule(b, "NDMA", store.TriggerRule{HazardTypes: []string{"earthquake"}, MinMagnitude: 5})
+	ctx := context.Background()
+	mag, depth := 6.5, 15.0
+	ev := feed.Event{Type: feed.TypeEarthquake, Title: "M 6.5", Time: time.Now(), Updated: time.Now(), Lat: 34.1, Lon: 72.9, Magnitude: &mag, DepthKm: &depth,
+		Keys: []string{"bench:plan"}, Geometry: pointGeometry(34.1, 72.9)}
+	if _, err := f.ingest.Ingest(ctx, f.src, []feed.Event{ev}); err != nil {
+		b.Fatal(err)
+	}
+	e, _ := f.db.HazardEvents().FindByKeys(ctx, ev.Keys)
+	org, _ := f.db.Orgs().Get(ctx, r.OrgID)
+	orgs := map[string]store.Org{org.ID: org}
+	b.ReportAllocs()
+	for b.Loop() {
+		w := f.trigger.plan(ctx, []store.TriggerRule{r}, orgs, e.ID)
+		if len(w.fresh) != 1 || w.fresh[0].sub == nil {
+			b.Fatalf("plan: %+v", w)
+		}
 	}
 }

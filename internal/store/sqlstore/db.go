@@ -183,7 +183,11 @@ func (db *DB) WithTx(ctx context.Context, fn func(store.Tx) error) error {
 		txq = cachedTx{Tx: sqlTx, cache: db.writerStmts}
 	}
 	t := &tx{q: q{db: db, read: txq, write: txq}}
-	if err := fn(t); err != nil {
+	err = fn(t)
+	if err == nil {
+		err = t.flushRecords(ctx)
+	}
+	if err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			db.log.Error("rollback failed", "err", rbErr)
 		}
@@ -298,6 +302,8 @@ type tx struct {
 		seq  int64
 		hash string
 	}
+	// audit and outbox are the rows Record keeps until flushRecords writes them.
+	audit, outbox [][]any
 }
 
 // ts normalises a time for storage: UTC, microsecond precision (PostgreSQL's).
