@@ -183,18 +183,29 @@ func (e *Estimator) Earthquake(q Quake) (Estimate, error) {
 		provinces.add(p.Province, p.Population, c2)
 		districts.add(p.District, p.Population, c2)
 	})
-	var places []PlaceExposure
+	// Thousands of places can lie in the disc; they are ranked on what the ranking needs and
+	// only the strongest few described.
+	var shaken []shakenPlace
 	m.EachPlace(disc, func(p *population.Point) {
 		d := gazetteer.DistanceKm(q.Lat, q.Lon, p.Lat, p.Lon)
 		mmi := q.intensityAt(d)
 		if bandOf(mmi) == 0 {
 			return
 		}
-		pe := placeExposure(p)
-		pe.DistanceKm, pe.MMI = round1(d), round1(mmi)
-		places = append(places, pe)
+		sp := shakenPlace{point: p, distanceKm: round1(d), mmi: round1(mmi), population: p.Place.Population}
+		if p.Place.Place != nil {
+			sp.id = p.Place.Place.ID
+		}
+		shaken = append(shaken, sp)
 	})
-	est.Places = strongest(places)
+	slices.SortFunc(shaken, func(a, b shakenPlace) int {
+		return cmp.Or(cmp.Compare(b.mmi, a.mmi), cmp.Compare(b.population, a.population), cmp.Compare(a.id, b.id))
+	})
+	for _, sp := range shaken[:min(len(shaken), MaxPlaces)] {
+		pe := placeExposure(sp.point)
+		pe.DistanceKm, pe.MMI = sp.distanceKm, sp.mmi
+		est.Places = append(est.Places, pe)
+	}
 	for i := range est.Bands {
 		b := &est.Bands[i]
 		b.Population = int64(pops[b.MMI] + 0.5)
@@ -214,6 +225,13 @@ func placeExposure(p *population.Point) PlaceExposure {
 		pe.ID, pe.Names = pl.Place.ID, pl.Place.Names
 	}
 	return pe
+}
+
+// shakenPlace is a place in an earthquake's disc, with what ranks it.
+type shakenPlace struct {
+	point           *population.Point
+	distanceKm, mmi float64
+	population, id  int64
 }
 
 // strongest sorts places most strongly shaken first, then most populous, and keeps
