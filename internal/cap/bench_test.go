@@ -26,6 +26,25 @@ func benchParseValidate(b *testing.B, src []byte) {
 	}
 }
 
+// benchDecodeValidate is benchParseValidate with one Decoder reused
+// from message to message, as batch validation (taawun cap validate)
+// reads files.
+func benchDecodeValidate(b *testing.B, src []byte) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	ctx := context.Background()
+	var dec cap.Decoder
+	for b.Loop() {
+		a, err := dec.Decode(src, cap.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep := cap.Validate(ctx, a, cap.Options{}); !rep.Valid() {
+			b.Fatal(rep.Issues)
+		}
+	}
+}
+
 // BenchmarkParseValidate parses and validates one typical message.
 func BenchmarkParseValidate(b *testing.B) {
 	src, err := os.ReadFile("testdata/full.xml")
@@ -33,6 +52,15 @@ func BenchmarkParseValidate(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchParseValidate(b, src)
+}
+
+// BenchmarkDecodeValidate is BenchmarkParseValidate with a reused Decoder.
+func BenchmarkDecodeValidate(b *testing.B) {
+	src, err := os.ReadFile("testdata/full.xml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDecodeValidate(b, src)
 }
 
 // BenchmarkParseValidateLarge uses the real IPAWS message with ~100 KB of
@@ -63,4 +91,14 @@ func BenchmarkEncode(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecodeValidateLarge is BenchmarkParseValidateLarge with a
+// reused Decoder.
+func BenchmarkDecodeValidateLarge(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(captest.Dir(b), "willglynn-oasiscap", "ipaws-5e6dd964023f1930ef638846.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDecodeValidate(b, src)
 }

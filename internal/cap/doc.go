@@ -9,6 +9,11 @@
 // [Profile] and reports [Issue] values with stable rule codes (see [Rules]),
 // severities and line:column positions.
 //
+// The alert is decoded as the tokeniser reads the document, with no
+// element tree in between; [ParseNode] replays a tree (an alert inside a
+// feed) into the same decoder. A [Decoder] reuses its memory, and the
+// previous alert's, from one message to the next, for batch validation.
+//
 // Subpackages: xmltree (the safe XML reader), capfeed (Atom/RSS feeds and
 // EDXL-DE envelopes), capsig (XML signatures), capgeo (geometry) and capcli
 // (the "taawun cap" command line).

@@ -21,7 +21,7 @@ func TestFieldNamesUnique(t *testing.T) {
 	check("namedValueFields", fieldNames(namedValueFields))
 }
 
-func fieldNames[T any](fields []field[T]) []string {
+func fieldNames(fields []field) []string {
 	var out []string
 	for _, f := range fields {
 		out = append(out, f.name)

@@ -88,10 +88,6 @@ func (m *Meta) FieldPos(name string, i int) Position {
 	return m.Pos
 }
 
-func (m *Meta) add(name string, p Position) {
-	m.fields = append(m.fields, fieldPos{name, p})
-}
-
 // Alert is a CAP <alert>. Text fields hold the element content exactly as
 // found (no trimming); Validate decides what is acceptable.
 type Alert struct {

@@ -10,11 +10,13 @@ import (
 )
 
 // TestValidateBatch validates more files than one batch holds, valid and
-// invalid ones each with its own findings, with 1 to 3 workers: the
-// output must be, in input order, exactly what validating each file on
-// its own prints. Workers read every file into one buffer and reuse the
-// parser's memory, so a report that kept a reference into either would
-// show another file's text here.
+// invalid ones each with its own findings, CAP 1.0 ones, feeds and
+// documents that are not CAP, with 1 to 3 workers: the output must be,
+// in input order, exactly what validating each file on its own prints.
+// Workers read every file into one buffer and reuse the decoder's and
+// the parser's memory (an alert reuses the previous one's lists), so a
+// report that kept a reference into either, or an alert left with
+// something of the one before, would show here.
 func TestValidateBatch(t *testing.T) {
 	good, err := os.ReadFile("../testdata/full.xml")
 	if err != nil {
@@ -24,13 +26,26 @@ func TestValidateBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	v10, err := os.ReadFile("../testdata/v10.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := []byte(`<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>`)
+	other := []byte(`<html><body>not CAP</body></html>`)
 	dir := t.TempDir()
 	var names []string
 	for i := range 45 {
 		src := good
-		if i%3 == 1 {
+		switch {
+		case i%3 == 1:
 			// Each invalid file names itself in the values the findings quote.
 			src = bytes.ReplaceAll(bad, []byte("<sender>"), fmt.Appendf(nil, "<sender>file %d ", i))
+		case i%10 == 5:
+			src = v10
+		case i%10 == 9:
+			src = feed
+		case i%10 == 8:
+			src = other
 		}
 		if i%7 == 3 {
 			src = append(bytes.Clone(src), fmt.Appendf(nil, "<junk%d/>", i)...)

@@ -151,13 +151,16 @@ func (e *env) validateAll(names []string, opts cap.Options, jobs int) iter.Seq[o
 // shares no memory with r.
 func (e *env) validateOne(name string, opts cap.Options, r *reader) (fileReport, error) {
 	fr := fileReport{File: name}
-	root, err := e.parseInput(name, r)
+	a, root, err := e.parseInput(name, r)
 	var xe *xmltree.Error
 	switch {
 	case err != nil && !errors.As(err, &xe):
 		return fr, err // opening or reading failed: an I/O error
 	case err != nil:
-		fr.Report = cap.ParseErrorReport(fmt.Errorf("cap: parse: %w", err), opts.Profile)
+		fr.Report = cap.ParseErrorReport(err, opts.Profile)
+	case a != nil:
+		fr.Kind, fr.Version = "alert", a.Version
+		fr.Report = cap.Validate(e.ctx, a, opts)
 	case capfeed.IsFeed(root):
 		f, err := capfeed.ParseNode(root)
 		if err != nil {
@@ -190,25 +193,45 @@ func (e *env) validateOne(name string, opts cap.Options, r *reader) (fileReport,
 }
 
 // reader reads and parses the inputs of one worker, reusing its file
-// buffer and the memory of the previous tree: a tree it returns is valid
-// until the next input only.
+// buffer and the memory of the previous document: an alert or a tree it
+// returns is valid until the next input only.
 type reader struct {
 	buf    []byte
+	alerts cap.Decoder
 	parser xmltree.Parser
 }
 
 // parseInput reads and parses one input: standard input on its own, a
-// file with r.
-func (e *env) parseInput(name string, r *reader) (*xmltree.Node, error) {
+// file with r. A file holding a CAP alert is decoded as it is tokenised
+// and returned as an alert; anything else (a feed, an EDXL-DE envelope,
+// a document that is not CAP at all) is returned as a tree. Problems
+// with the document are returned as errors wrapping an *xmltree.Error
+// and prefixed "cap: parse: " like cap.Parse's; others are I/O errors.
+func (e *env) parseInput(name string, r *reader) (*cap.Alert, *xmltree.Node, error) {
 	if name == "-" {
-		return xmltree.Parse(e.stdin, xmltree.Limits{})
+		root, err := xmltree.Parse(e.stdin, xmltree.Limits{})
+		return nil, root, parseError(err)
 	}
 	b, err := xmltree.ReadFile(name, r.buf, xmltree.Limits{})
 	if err != nil {
-		return nil, err
+		return nil, nil, parseError(err)
 	}
 	r.buf = b
-	return r.parser.Parse(b, xmltree.Limits{})
+	a, err := r.alerts.Decode(b, cap.Limits{})
+	if !errors.Is(err, cap.ErrNotCAP) {
+		return a, nil, err
+	}
+	root, err := r.parser.Parse(b, xmltree.Limits{})
+	return nil, root, parseError(err)
+}
+
+// parseError prefixes the errors of a document like cap.Parse does,
+// leaving I/O errors alone.
+func parseError(err error) error {
+	if xe := (*xmltree.Error)(nil); errors.As(err, &xe) {
+		return fmt.Errorf("cap: parse: %w", err)
+	}
+	return err
 }
 
 func writeText(w io.Writer, fr fileReport, quiet bool) {

@@ -174,3 +174,49 @@ func rawName(n xml.Name) string {
 	}
 	return n.Space + ":" + n.Local
 }
+
+// resolveNamespaces turns prefixes into namespace URIs over a finished
+// tree, as the scanner once did (it now resolves them as it reads).
+func resolveNamespaces(n *Node, scope nsScope) error {
+	var local map[string]string
+	for _, a := range n.Attr {
+		switch {
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			scope.def = a.Value
+		case a.Name.Space == "xmlns":
+			local = extend(local, scope.prefixes)
+			local[a.Name.Local] = a.Value
+		}
+	}
+	if local != nil {
+		scope.prefixes = local
+	}
+	if n.Name.Space == "" {
+		n.Name.Space = scope.def
+	} else {
+		uri, ok := scope.prefixes[n.Name.Space]
+		if !ok {
+			return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", n.Name.Space)
+		}
+		n.Name.Space = uri
+	}
+	for i, a := range n.Attr {
+		switch a.Name.Space {
+		case "", "xmlns":
+		case "xml":
+			n.Attr[i].Name.Space = "http://www.w3.org/XML/1998/namespace"
+		default:
+			u, ok := scope.prefixes[a.Name.Space]
+			if !ok {
+				return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", a.Name.Space)
+			}
+			n.Attr[i].Name.Space = u
+		}
+	}
+	for _, c := range n.Children {
+		if err := resolveNamespaces(c, scope); err != nil {
+			return err
+		}
+	}
+	return nil
+}

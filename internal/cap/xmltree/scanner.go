@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"golang.org/x/text/encoding/htmlindex"
 )
@@ -117,7 +117,8 @@ func isInCharacterRange(r rune) bool {
 
 // Classes of bytes in character data, for chars.
 const (
-	charPlain   = iota // printable ASCII, tab, line feed
+	charPlain   = iota // printable ASCII, tab
+	charLF             // line feed: counted for positions
 	charAmp            // '&' starts a reference
 	charBracket        // ']' may start "]]>"
 	charCR             // carriage return, normalised to line feed
@@ -135,7 +136,9 @@ var charClass = func() (t [256]uint8) {
 			t[b] = charBracket
 		case b == '\r':
 			t[b] = charCR
-		case b == '\t' || b == '\n':
+		case b == '\n':
+			t[b] = charLF
+		case b == '\t':
 			t[b] = charPlain
 		case b < 0x20:
 			t[b] = charControl
@@ -152,120 +155,60 @@ const (
 	highs = 0x8080808080808080
 )
 
-// plain8 reports whether the eight bytes packed in w are all printable
-// ASCII other than '&' and ']' (class charPlain without tab and line
-// feed, which take the byte-by-byte path). Each test below is exact: a
-// byte that borrows can only make a higher byte look special when a
-// lower one already is.
-func plain8(w uint64) bool {
+// special8 finds the bytes packed in w that are not printable ASCII
+// other than '&' and ']' (class charPlain without tab and line feed,
+// which take the byte-by-byte path): it sets the high bit of each. It is
+// zero exactly when all eight bytes are plain, and its lowest bit set
+// marks exactly the first byte that is not; a byte above that one may be
+// marked wrongly, because a byte that borrows can only make a higher byte
+// look special when a lower one already is.
+func special8(w uint64) uint64 {
 	// Each term sets a byte's high bit when: the byte is non-ASCII (w
 	// itself); it is below 0x20; it is zero after xor with '&' or ']'.
 	amp := w ^ (ones * '&')
 	bracket := w ^ (ones * ']')
 	found := w | (w-ones*0x20)&^w | (amp-ones)&^amp | (bracket-ones)&^bracket
-	return found&highs == 0
+	return found & highs
 }
 
-// scanner tokenises a UTF-8 document held in memory and builds the tree.
+// scanner tokenises a UTF-8 document held in memory and reports its
+// elements and text to a Handler.
 type scanner struct {
 	buf      []byte
 	str      string // buf as a string: names and text are substrings of it
 	i        int
 	lim      Limits
 	elements int
-	// position cache: line number and line start at offset scanned
-	line, lineStart, scanned int
+	// line is the number of the line the scanner is on, lineStart the
+	// offset where that line starts: whatever consumes bytes counts the
+	// line feeds among them, so that the position of each start tag is
+	// known without going back over the text.
+	line, lineStart int
 
-	// Open elements and, above them, the children and text segments of
-	// each open element. When an element closes, its children and text
-	// are moved out of the shared stacks into exact-size blocks carved
-	// from the slabs below.
-	stack []frame
-	kids  []*Node
-	segs  []string
-
-	nodes    slabs[Node]
-	kidLists slabs[*Node]
-	texts    slabs[byte]
+	stack []frame    // open elements
+	attrs []xml.Attr // attributes of the start tag being read
+	nsErr error      // the first undeclared prefix, reported if the document is otherwise well-formed
 }
 
-// newScanner returns a scanner; with reuse, the memory of one document's
-// tree is used again for the next (see Parser).
-func newScanner(reuse bool) *scanner {
-	return &scanner{
-		stack:    make([]frame, 0, 16),
-		kids:     make([]*Node, 0, 64),
-		segs:     make([]string, 0, 64),
-		nodes:    slabs[Node]{size: 64, reuse: reuse},
-		kidLists: slabs[*Node]{size: 128, reuse: reuse},
-		texts:    slabs[byte]{size: 2048, reuse: reuse},
-	}
+// newScanner returns a scanner, ready for reset.
+func newScanner() *scanner {
+	return &scanner{stack: make([]frame, 0, 16), attrs: make([]xml.Attr, 0, 8)}
 }
 
 // reset prepares the scanner for the document in buf; str holds the
 // same bytes and is what names and text are cut from.
 func (s *scanner) reset(buf []byte, str string, lim Limits) {
 	s.buf, s.str, s.i, s.lim, s.elements = buf, str, 0, lim, 0
-	s.line, s.lineStart, s.scanned = 0, 0, 0
-	s.stack, s.kids, s.segs = s.stack[:0], s.kids[:0], s.segs[:0]
-	s.nodes.reset()
-	s.kidLists.reset()
-	s.texts.reset()
+	s.line, s.lineStart = 1, 0
+	clear(s.stack) // drop the namespace maps of the previous document
+	s.stack, s.nsErr = s.stack[:0], nil
 }
 
-// frame is an open element; kids and segs index its first child and
-// text segment in the scanner's stacks.
+// frame is an open element.
 type frame struct {
-	n          *Node
-	raw        string // qualified name as written, for matching the end tag
-	kids, segs int
-}
-
-func (s *scanner) newNode() *Node { return &s.nodes.take(1)[0] }
-
-// addText records a text segment of the innermost open element.
-func (s *scanner) addText(t string) {
-	if t != "" {
-		s.segs = append(s.segs, t)
-	}
-}
-
-// close ends the innermost open element: it receives its children and
-// the concatenation of its text segments.
-func (s *scanner) close() {
-	f := s.stack[len(s.stack)-1]
-	s.stack = s.stack[:len(s.stack)-1]
-	if kids := s.kids[f.kids:]; len(kids) > 0 {
-		f.n.Children = s.kidLists.take(len(kids))
-		copy(f.n.Children, kids)
-		clear(kids) // drop the references held by the stack
-		s.kids = s.kids[:f.kids]
-	}
-	f.n.Text = s.joinText(s.segs[f.segs:])
-	s.segs = s.segs[:f.segs]
-}
-
-// joinText concatenates an element's text segments. One segment (the
-// common case of a leaf) is returned as it is; several (white space
-// between children, or text around comments and CDATA sections) are
-// copied into a block of the text slabs, which nothing writes to while
-// the tree is in use, so the string may share its memory.
-func (s *scanner) joinText(segs []string) string {
-	switch len(segs) {
-	case 0:
-		return ""
-	case 1:
-		return segs[0]
-	}
-	n := 0
-	for _, t := range segs {
-		n += len(t)
-	}
-	b := s.texts.take(n)[:0]
-	for _, t := range segs {
-		b = append(b, t...)
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	raw string  // qualified name as written, for matching the end tag
+	off int     // offset of its start tag's '<'
+	ns  nsScope // namespaces in scope inside it
 }
 
 // textAt returns the character data seg found at offset off, validated
@@ -282,31 +225,73 @@ func (s *scanner) textAt(seg []byte, off int, cdata bool) (string, error) {
 	return string(t), nil
 }
 
-// pos returns the line and column (in bytes, 1-based) of offset off.
-func (s *scanner) pos(off int) Pos {
-	if off < s.scanned || s.line == 0 {
-		s.line, s.lineStart, s.scanned = 1, 0, 0
+// pos returns the line and column (in bytes, 1-based) of offset off,
+// which must be on the line the scanner is on: every byte before it has
+// been consumed, and none after.
+func (s *scanner) pos(off int) Pos { return Pos{s.line, off - s.lineStart + 1} }
+
+// posOf returns the line and column of any offset, counting from the
+// start (for errors, which come once).
+func (s *scanner) posOf(off int) Pos {
+	n, last := countLines(s.buf[:off])
+	if n == 0 {
+		return Pos{1, off + 1}
 	}
-	seg := s.buf[s.scanned:off]
-	if len(seg) < 64 {
-		// The usual stretch, from one tag to the next, is short: cheaper
-		// to walk than to hand to the vectorised Count.
-		for i, c := range seg {
-			if c == '\n' {
-				s.line++
-				s.lineStart = s.scanned + i + 1
-			}
-		}
-	} else if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+	return Pos{1 + n, off - last}
+}
+
+// passed counts the line feeds in b, which the scanner passes over
+// without looking at each byte; b starts at offset off.
+func (s *scanner) passed(b []byte, off int) {
+	if n, last := countLines(b); n > 0 {
 		s.line += n
-		s.lineStart = s.scanned + bytes.LastIndexByte(seg, '\n') + 1
+		s.lineStart = off + last + 1
 	}
-	s.scanned = off
-	return Pos{s.line, off - s.lineStart + 1}
+}
+
+// newline notes a line feed at offset off.
+func (s *scanner) newline(off int) {
+	s.line++
+	s.lineStart = off + 1
+}
+
+// countLines returns the number of line feeds in b and the index of the
+// last one. Short stretches (the usual one, from a tag to the next) are
+// read eight bytes at a time; long ones go to the vectorised Count.
+func countLines(b []byte) (n, last int) {
+	if len(b) >= 256 {
+		if n = bytes.Count(b, []byte{'\n'}); n > 0 {
+			last = bytes.LastIndexByte(b, '\n')
+		}
+		return n, last
+	}
+	k := 0
+	for ; k+8 <= len(b); k += 8 {
+		if z := newlines8(binary.LittleEndian.Uint64(b[k:])); z != 0 {
+			n += bits.OnesCount64(z)
+			last = k + 7 - bits.LeadingZeros64(z)/8
+		}
+	}
+	for ; k < len(b); k++ {
+		if b[k] == '\n' {
+			n++
+			last = k
+		}
+	}
+	return n, last
+}
+
+// newlines8 returns the high bit of each byte of w that is a line feed,
+// and no other bit. The test is exact: (x&0x7f)+0x7f cannot carry into
+// the next byte.
+func newlines8(w uint64) uint64 {
+	const low7 = ones * 0x7f
+	x := w ^ (ones * '\n')
+	return ^((x&low7 + low7) | x | low7)
 }
 
 func (s *scanner) fail(off int, err error, format string, args ...any) error {
-	return errorAt(s.pos(off), err, format, args...)
+	return errorAt(s.posOf(off), err, format, args...)
 }
 
 func (s *scanner) has(prefix string) bool {
@@ -315,6 +300,9 @@ func (s *scanner) has(prefix string) bool {
 
 func (s *scanner) skipSpace() {
 	for s.i < len(s.buf) && isSpace(s.buf[s.i]) {
+		if s.buf[s.i] == '\n' {
+			s.newline(s.i)
+		}
 		s.i++
 	}
 }
@@ -358,9 +346,11 @@ func (s *scanner) qname() (xml.Name, string, bool) {
 	return xml.Name{Local: raw}, raw, true
 }
 
-// document scans the whole buffer and returns the root element.
-func (s *scanner) document() (*Node, error) {
-	var root *Node
+// document scans the whole buffer, reporting to h. An undeclared
+// namespace prefix is reported only when the document is otherwise
+// well-formed, as when namespaces were resolved over a finished tree.
+func (s *scanner) document(h Handler) error {
+	rooted := false
 	for s.i < len(s.buf) {
 		if s.buf[s.i] != '<' {
 			end := len(s.buf)
@@ -370,14 +360,17 @@ func (s *scanner) document() (*Node, error) {
 			seg := s.buf[s.i:end]
 			if len(s.stack) == 0 {
 				if k := bytes.IndexFunc(seg, func(r rune) bool { return !isSpace(byte(r)) || r >= utf8.RuneSelf }); k >= 0 {
-					return nil, s.fail(s.i+k, ErrSyntax, "text outside the root element")
+					return s.fail(s.i+k, ErrSyntax, "text outside the root element")
 				}
+				s.passed(seg, s.i)
 			} else {
 				t, err := s.textAt(seg, s.i, false)
 				if err != nil {
-					return nil, err
+					return err
 				}
-				s.addText(t)
+				if t != "" {
+					h.CharData(t)
+				}
 			}
 			s.i = end
 			continue
@@ -391,83 +384,80 @@ func (s *scanner) document() (*Node, error) {
 		switch {
 		case next == '?':
 			if err := s.procInst(start); err != nil {
-				return nil, err
+				return err
 			}
 		case next == '!' && s.has("<!--"):
 			k := bytes.Index(s.buf[s.i+4:], []byte("--"))
 			if k < 0 {
-				return nil, s.fail(len(s.buf), ErrSyntax, "unexpected end of input in a comment")
+				return s.fail(len(s.buf), ErrSyntax, "unexpected end of input in a comment")
 			}
 			s.i += 4 + k + 2
 			if s.i >= len(s.buf) || s.buf[s.i] != '>' {
-				return nil, s.fail(s.i-2, ErrSyntax, `"--" is not allowed in comments`)
+				return s.fail(s.i-2, ErrSyntax, `"--" is not allowed in comments`)
 			}
 			s.i++
+			s.passed(s.buf[start:s.i], start)
 		case next == '!' && s.has("<![CDATA["):
 			k := bytes.Index(s.buf[s.i+9:], []byte("]]>"))
 			if k < 0 {
-				return nil, s.fail(len(s.buf), ErrSyntax, "unexpected end of input in CDATA section")
+				return s.fail(len(s.buf), ErrSyntax, "unexpected end of input in CDATA section")
 			}
 			if len(s.stack) == 0 {
-				return nil, s.fail(start, ErrSyntax, "CDATA outside the root element")
+				return s.fail(start, ErrSyntax, "CDATA outside the root element")
 			}
 			t, err := s.textAt(s.buf[s.i+9:s.i+9+k], s.i+9, true)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			s.addText(t)
+			if t != "" {
+				h.CharData(t)
+			}
 			s.i += 9 + k + 3
 		case next == '!':
-			return nil, s.fail(start, ErrDTD, "<!%s>", firstWord(s.buf[s.i+2:]))
+			return s.fail(start, ErrDTD, "<!%s>", firstWord(s.buf[s.i+2:]))
 		case next == '/':
 			s.i += 2
 			if len(s.stack) > 0 && s.endsWith(s.stack[len(s.stack)-1].raw) {
-				s.close()
+				s.stack = s.stack[:len(s.stack)-1]
+				h.EndElement()
 				continue
 			}
 			name, raw, ok := s.qname()
 			if !ok {
-				return nil, s.fail(start, ErrSyntax, "expected element name after </")
+				return s.fail(start, ErrSyntax, "expected element name after </")
 			}
 			s.skipSpace()
 			if s.i >= len(s.buf) {
-				return nil, s.fail(s.i, ErrSyntax, "unexpected end of input in end tag </%s", raw)
+				return s.fail(s.i, ErrSyntax, "unexpected end of input in end tag </%s", raw)
 			}
 			if s.buf[s.i] != '>' {
-				return nil, s.fail(s.i, ErrSyntax, "invalid characters between </%s and >", name.Local)
+				return s.fail(s.i, ErrSyntax, "invalid characters between </%s and >", name.Local)
 			}
 			s.i++
 			if len(s.stack) == 0 {
-				return nil, s.fail(start, ErrSyntax, "unexpected end tag </%s>", raw)
+				return s.fail(start, ErrSyntax, "unexpected end tag </%s>", raw)
 			}
 			f := &s.stack[len(s.stack)-1]
 			if f.raw != raw {
-				return nil, s.fail(start, ErrSyntax, "end tag </%s> does not match <%s> at %s", raw, f.raw, f.n.Pos)
+				return s.fail(start, ErrSyntax, "end tag </%s> does not match <%s> at %s", raw, f.raw, s.posOf(f.off))
 			}
-			s.close()
+			s.stack = s.stack[:len(s.stack)-1]
+			h.EndElement()
 		default:
-			n, raw, empty, err := s.startTag(start, len(s.stack), root != nil && len(s.stack) == 0)
-			if err != nil {
-				return nil, err
+			if err := s.startTag(start, rooted && len(s.stack) == 0, h); err != nil {
+				return err
 			}
-			if len(s.stack) == 0 {
-				root = n
-			} else {
-				s.kids = append(s.kids, n)
-			}
-			if !empty {
-				s.stack = append(s.stack, frame{n: n, raw: raw, kids: len(s.kids), segs: len(s.segs)})
-			}
+			rooted = true
 		}
 	}
 	if len(s.stack) != 0 {
 		f := &s.stack[len(s.stack)-1]
-		return nil, s.fail(len(s.buf), ErrSyntax, "unexpected end of input inside <%s> (opened at %s)", f.raw, f.n.Pos)
+		return s.fail(len(s.buf), ErrSyntax, "unexpected end of input inside <%s> (opened at %s)", f.raw, s.posOf(f.off))
 	}
-	if root == nil {
-		return nil, errorAt(Pos{}, ErrEmpty, "empty document")
+	if !rooted {
+		return errorAt(Pos{}, ErrEmpty, "empty document")
 	}
-	return root, nil
+	return s.nsErr
 }
 
 // endsWith consumes "raw>" (white space allowed before '>') at s.i, the
@@ -482,6 +472,9 @@ func (s *scanner) endsWith(raw string) bool {
 	}
 	if j >= len(s.buf) || s.buf[j] != '>' {
 		return false
+	}
+	if sp := s.i + len(raw); j > sp { // white space before '>'
+		s.passed(s.buf[sp:j], sp)
 	}
 	s.i = j + 1
 	return true
@@ -501,74 +494,152 @@ func (s *scanner) procInst(start int) error {
 		return s.fail(start, ErrSyntax, "XML declaration not at the start of the document")
 	}
 	s.i += k + 2
+	s.passed(s.buf[start:s.i], start)
 	return nil
 }
 
-// startTag scans <name attr="value" ...> or <name .../> at start.
-func (s *scanner) startTag(start, depth int, second bool) (n *Node, raw string, empty bool, err error) {
+// startTag scans <name attr="value" ...> or <name .../> at start and
+// reports the element (and its end, when empty) to h.
+func (s *scanner) startTag(start int, second bool, h Handler) error {
 	s.i++
 	name, raw, ok := s.qname()
 	if !ok {
-		return nil, "", false, s.fail(start, ErrSyntax, "expected element name after <")
+		return s.fail(start, ErrSyntax, "expected element name after <")
 	}
 	s.elements++
 	if s.elements > s.lim.MaxElements {
-		return nil, "", false, s.fail(start, ErrTooManyElements, "more than %d elements", s.lim.MaxElements)
+		return s.fail(start, ErrTooManyElements, "more than %d elements", s.lim.MaxElements)
 	}
-	if depth >= s.lim.MaxDepth {
-		return nil, "", false, s.fail(start, ErrTooDeep, "depth over %d", s.lim.MaxDepth)
+	if len(s.stack) >= s.lim.MaxDepth {
+		return s.fail(start, ErrTooDeep, "depth over %d", s.lim.MaxDepth)
 	}
 	if second {
-		return nil, "", false, s.fail(start, ErrSyntax, "second root element <%s>", raw)
+		return s.fail(start, ErrSyntax, "second root element <%s>", raw)
 	}
-	n = s.newNode()
-	n.Name, n.Pos = name, s.pos(start)
+	pos := s.pos(start)
+	s.attrs = s.attrs[:0]
+	empty := false
+attrs:
 	for {
 		s.skipSpace()
 		if s.i >= len(s.buf) {
-			return nil, "", false, s.fail(s.i, ErrSyntax, "unexpected end of input in <%s>", raw)
+			return s.fail(s.i, ErrSyntax, "unexpected end of input in <%s>", raw)
 		}
 		switch s.buf[s.i] {
 		case '/':
 			if s.i+1 >= len(s.buf) || s.buf[s.i+1] != '>' {
-				return nil, "", false, s.fail(s.i, ErrSyntax, "expected /> in element")
+				return s.fail(s.i, ErrSyntax, "expected /> in element")
 			}
 			s.i += 2
-			return n, raw, true, nil
+			empty = true
+			break attrs
 		case '>':
 			s.i++
-			return n, raw, false, nil
+			break attrs
 		}
 		aname, _, ok := s.qname()
 		if !ok {
-			return nil, "", false, s.fail(s.i, ErrSyntax, "expected attribute name in element")
+			return s.fail(s.i, ErrSyntax, "expected attribute name in element")
 		}
 		s.skipSpace()
 		if s.i >= len(s.buf) || s.buf[s.i] != '=' {
-			return nil, "", false, s.fail(s.i, ErrSyntax, "attribute name without = in element")
+			return s.fail(s.i, ErrSyntax, "attribute name without = in element")
 		}
 		s.i++
 		s.skipSpace()
 		if s.i >= len(s.buf) || (s.buf[s.i] != '"' && s.buf[s.i] != '\'') {
-			return nil, "", false, s.fail(s.i, ErrSyntax, "unquoted or missing attribute value in element")
+			return s.fail(s.i, ErrSyntax, "unquoted or missing attribute value in element")
 		}
 		q := s.buf[s.i]
 		k := bytes.IndexByte(s.buf[s.i+1:], q)
 		if k < 0 {
-			return nil, "", false, s.fail(len(s.buf), ErrSyntax, "unexpected end of input in an attribute value")
+			return s.fail(len(s.buf), ErrSyntax, "unexpected end of input in an attribute value")
 		}
 		vstart := s.i + 1
 		val := s.buf[vstart : vstart+k]
 		if j := bytes.IndexByte(val, '<'); j >= 0 {
-			return nil, "", false, s.fail(vstart+j, ErrSyntax, "unescaped < inside quoted string")
+			return s.fail(vstart+j, ErrSyntax, "unescaped < inside quoted string")
 		}
 		v, err := s.textAt(val, vstart, false)
 		if err != nil {
-			return nil, "", false, err
+			return err
 		}
-		n.Attr = append(n.Attr, xml.Attr{Name: aname, Value: v})
+		s.attrs = append(s.attrs, xml.Attr{Name: aname, Value: v})
 		s.i = vstart + k + 1
 	}
+	var scope nsScope
+	if len(s.stack) > 0 {
+		scope = s.stack[len(s.stack)-1].ns
+	}
+	scope, name = s.resolve(scope, name, start)
+	h.StartElement(name, s.attrs, pos)
+	if empty {
+		h.EndElement()
+	} else {
+		s.stack = append(s.stack, frame{raw: raw, off: start, ns: scope})
+	}
+	return nil
+}
+
+// resolve applies the namespace declarations among s.attrs to scope and
+// turns the prefixes of name and of s.attrs into namespace URIs. The
+// first undeclared prefix of the document is kept in s.nsErr.
+func (s *scanner) resolve(scope nsScope, name xml.Name, off int) (nsScope, xml.Name) {
+	var local map[string]string
+	for _, a := range s.attrs {
+		switch {
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			scope.def = a.Value
+		case a.Name.Space == "xmlns":
+			local = extend(local, scope.prefixes)
+			local[a.Name.Local] = a.Value
+		}
+	}
+	if local != nil {
+		scope.prefixes = local
+	}
+	if name.Space == "" {
+		name.Space = scope.def
+	} else if uri, ok := scope.prefixes[name.Space]; ok {
+		name.Space = uri
+	} else {
+		s.undeclared(off, name.Space)
+		return scope, name
+	}
+	for i, a := range s.attrs {
+		switch a.Name.Space {
+		case "", "xmlns":
+		case "xml":
+			s.attrs[i].Name.Space = "http://www.w3.org/XML/1998/namespace"
+		default:
+			u, ok := scope.prefixes[a.Name.Space]
+			if !ok {
+				s.undeclared(off, a.Name.Space)
+				return scope, name
+			}
+			s.attrs[i].Name.Space = u
+		}
+	}
+	return scope, name
+}
+
+// undeclared records an undeclared prefix at off unless one came before.
+func (s *scanner) undeclared(off int, prefix string) {
+	if s.nsErr == nil {
+		s.nsErr = errorAt(s.posOf(off), ErrSyntax, "undeclared namespace prefix %q", prefix)
+	}
+}
+
+// extend returns local, or when nil a copy of scope to add to.
+func extend(local, scope map[string]string) map[string]string {
+	if local != nil {
+		return local
+	}
+	m := make(map[string]string, len(scope)+1)
+	for k, v := range scope {
+		m[k] = v
+	}
+	return m
 }
 
 // chars validates character data at offset off and returns it with
@@ -578,39 +649,45 @@ func (s *scanner) chars(seg []byte, off int, cdata bool) ([]byte, bool, error) {
 	change := false
 	for k := 0; k < len(seg); {
 		// Most text (and all of a base64 resource) is plain: skip it
-		// eight bytes at a time. When some byte of the next eight is
-		// not, look at those eight one by one.
-		if k+8 <= len(seg) && plain8(binary.LittleEndian.Uint64(seg[k:])) {
-			k += 8
-			continue
-		}
-		for end := min(k+8, len(seg)); k < end; {
-			switch b := seg[k]; charClass[b] {
-			case charPlain:
-				k++
-			case charAmp:
-				change = change || !cdata
-				k++
-			case charBracket:
-				if !cdata && k+2 < len(seg) && seg[k+1] == ']' && seg[k+2] == '>' {
-					return nil, false, s.fail(off+k, ErrSyntax, "unescaped ]]> not in CDATA section")
-				}
-				k++
-			case charCR:
-				change = true
-				k++
-			case charControl:
-				return nil, false, s.fail(off+k, ErrSyntax, "illegal character code U+%04X", b)
-			default: // non-ASCII
-				r, size := utf8.DecodeRune(seg[k:])
-				if r == utf8.RuneError && size == 1 {
-					return nil, false, s.fail(off+k, ErrSyntax, "invalid UTF-8")
-				}
-				if !isInCharacterRange(r) {
-					return nil, false, s.fail(off+k, ErrSyntax, "illegal character code %U", r)
-				}
-				k += size
+		// eight bytes at a time, and up to the first byte that is not
+		// (a line end, say) in the next eight; that one byte, and any
+		// byte of the last seven, is looked at on its own.
+		if k+8 <= len(seg) {
+			found := special8(binary.LittleEndian.Uint64(seg[k:]))
+			if found == 0 {
+				k += 8
+				continue
 			}
+			k += bits.TrailingZeros64(found) / 8
+		}
+		switch b := seg[k]; charClass[b] {
+		case charPlain:
+			k++
+		case charLF:
+			s.newline(off + k)
+			k++
+		case charAmp:
+			change = change || !cdata
+			k++
+		case charBracket:
+			if !cdata && k+2 < len(seg) && seg[k+1] == ']' && seg[k+2] == '>' {
+				return nil, false, s.fail(off+k, ErrSyntax, "unescaped ]]> not in CDATA section")
+			}
+			k++
+		case charCR:
+			change = true
+			k++
+		case charControl:
+			return nil, false, s.fail(off+k, ErrSyntax, "illegal character code U+%04X", b)
+		default: // non-ASCII
+			r, size := utf8.DecodeRune(seg[k:])
+			if r == utf8.RuneError && size == 1 {
+				return nil, false, s.fail(off+k, ErrSyntax, "invalid UTF-8")
+			}
+			if !isInCharacterRange(r) {
+				return nil, false, s.fail(off+k, ErrSyntax, "illegal character code %U", r)
+			}
+			k += size
 		}
 	}
 	if !change {

@@ -17,6 +17,8 @@ var soupTokens = []string{
 	"<![CDATA[", "]]>", "<!-- c -->", "<!--", "-->", "--", "<?pi data?>", "<?xml version='1.0'?>", "<!DOCTYPE a>",
 	"<!ENTITY x 'y'>", "<", "</", "/>", "\x00", "\x01", "é", "\xff", "€", "<a\n>", "</a >", "</a\t\n>", "<1/>", "<-a/>",
 	"<a:b:c/>", "<:a/>", "<a:/>", "<é/>", "'", "\"", "=", "<a x='1' x='2'/>", "<a x = '1'/>",
+	// Line feeds in every place the scanner passes over, for positions.
+	"<!--\n-->", "<?pi a\nb?>", "<![CDATA[\n]]>", "<a\nx='1'\n/>", "<a x='\n&amp;\n'>", "</a\n>", "<b\n/>", "\n\n",
 }
 
 // TestDifferentialTokenSoup compares the scanner with encoding/xml on

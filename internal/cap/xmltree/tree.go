@@ -103,18 +103,48 @@ func (n *Node) Child(space, local string) *Node {
 	return nil
 }
 
+// Handler receives the elements and character data of a document from
+// [Scan] or [Parser.Scan], in document order, as they are read.
+type Handler interface {
+	// StartElement opens an element: its name and its attributes' names
+	// are resolved to namespace URIs, pos is where its start tag's '<'
+	// is. attr is valid only during the call.
+	StartElement(name xml.Name, attr []xml.Attr, pos Pos)
+	// CharData is character data directly inside the innermost open
+	// element, with references decoded and line ends normalised; an
+	// element's text may come in several pieces (around comments, CDATA
+	// sections and child elements). It is never empty.
+	CharData(text string)
+	// EndElement closes the innermost open element (an empty-element
+	// tag is opened and closed at once).
+	EndElement()
+}
+
 // Parse reads one XML document from r within lim. The declared encoding
 // (for example ISO-8859-1 or windows-1252) is honoured; a UTF-8 byte order
 // mark is skipped. Any <!DOCTYPE ...> fails with ErrDTD: nothing it
 // declares is ever used. Reading stops after lim.MaxBytes.
 func Parse(r io.Reader, lim Limits) (*Node, error) {
+	t := newTreeBuilder(false)
+	if err := Scan(r, lim, t); err != nil {
+		return nil, err
+	}
+	return t.root, nil
+}
+
+// Scan reads one XML document from r within lim like Parse, but hands
+// its elements and text to h as it reads them instead of building a
+// tree. On an error, what h received is to be discarded: the document
+// is well-formed only when Scan returns nil. The strings h receives stay
+// valid after Scan returns.
+func Scan(r io.Reader, lim Limits, h Handler) error {
 	lim = lim.orDefault()
 	buf, err := readLimited(r, lim.MaxBytes)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// buf is ours and is never written again: the tree may share it.
-	return parse(buf, unsafe.String(unsafe.SliceData(buf), len(buf)), lim)
+	// buf is ours and is never written again: what h keeps may share it.
+	return newScanner().scan(buf, unsafe.String(unsafe.SliceData(buf), len(buf)), lim, h)
 }
 
 // ParseBytes is Parse on a byte slice. The tree does not share memory
@@ -125,29 +155,47 @@ func ParseBytes(buf []byte, lim Limits) (*Node, error) {
 		return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
 	}
 	str := string(buf)
-	return parse(unsafe.Slice(unsafe.StringData(str), len(str)), str, lim)
+	t := newTreeBuilder(false)
+	if err := newScanner().scan(unsafe.Slice(unsafe.StringData(str), len(str)), str, lim, t); err != nil {
+		return nil, err
+	}
+	return t.root, nil
 }
 
-// Parser reads documents one after another and reuses the memory of one
-// document's tree for the next: a batch of many small documents then
-// makes little garbage. The tree Parse returns, and every string in it,
-// is valid only until the next call; it also shares the memory of buf,
-// which must stay unchanged until then. The zero Parser is ready to use;
-// it must not be used by two goroutines at once.
+// Parser reads documents one after another and reuses its memory from
+// one document to the next: a batch of many small documents then makes
+// little garbage. The tree Parse returns, and every string in it, is
+// valid only until the next call; it also shares the memory of buf,
+// which must stay unchanged until then. The strings Scan hands over
+// share buf's memory likewise. The zero Parser is ready to use; it must
+// not be used by two goroutines at once.
 type Parser struct {
-	s *scanner
+	s    *scanner
+	tree *treeBuilder
 }
 
 // Parse reads the document in buf within lim, like the function Parse.
 func (p *Parser) Parse(buf []byte, lim Limits) (*Node, error) {
+	if p.tree == nil {
+		p.tree = newTreeBuilder(true)
+	}
+	p.tree.reset()
+	if err := p.Scan(buf, lim, p.tree); err != nil {
+		return nil, err
+	}
+	return p.tree.root, nil
+}
+
+// Scan reads the document in buf within lim, like the function Scan.
+func (p *Parser) Scan(buf []byte, lim Limits, h Handler) error {
 	lim = lim.orDefault()
 	if int64(len(buf)) > lim.MaxBytes {
-		return nil, errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
+		return errorAt(Pos{}, ErrTooLarge, "more than %d bytes", lim.MaxBytes)
 	}
 	if p.s == nil {
-		p.s = newScanner(true)
+		p.s = newScanner()
 	}
-	return p.s.parse(buf, unsafe.String(unsafe.SliceData(buf), len(buf)), lim)
+	return p.s.scan(buf, unsafe.String(unsafe.SliceData(buf), len(buf)), lim, h)
 }
 
 // ReadFile reads the named file, refusing more than lim.MaxBytes with
@@ -230,33 +278,22 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 	}
 }
 
-// parse reads the document in buf with a scanner of its own.
-func parse(buf []byte, str string, lim Limits) (*Node, error) {
-	return newScanner(false).parse(buf, str, lim)
-}
-
-// parse reads the document in buf; str holds the same bytes (it may share
-// their memory) and is what names and text are cut from.
-func (s *scanner) parse(buf []byte, str string, lim Limits) (*Node, error) {
+// scan reads the document in buf, reporting to h; str holds the same
+// bytes (it may share their memory) and is what names and text are cut
+// from.
+func (s *scanner) scan(buf []byte, str string, lim Limits, h Handler) error {
 	if bytes.HasPrefix(buf, []byte(utf8BOM)) {
 		buf, str = buf[len(utf8BOM):], str[len(utf8BOM):]
 	}
 	decoded, err := decodeDeclared(buf)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(decoded) != len(buf) || (len(buf) > 0 && &decoded[0] != &buf[0]) {
 		str = string(decoded)
 	}
 	s.reset(decoded, str, lim)
-	root, err := s.document()
-	if err != nil {
-		return nil, err
-	}
-	if err := resolveNamespaces(root, nsScope{}); err != nil {
-		return nil, err
-	}
-	return root, nil
+	return s.document(h)
 }
 
 func firstWord(b []byte) string {
@@ -298,61 +335,4 @@ func (e *Error) Unwrap() error { return e.Err }
 type nsScope struct {
 	def      string
 	prefixes map[string]string
-}
-
-// resolveNamespaces turns prefixes into namespace URIs once the whole
-// tree is read (so that errors can name the element's position).
-func resolveNamespaces(n *Node, scope nsScope) error {
-	var local map[string]string
-	for _, a := range n.Attr {
-		switch {
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			scope.def = a.Value
-		case a.Name.Space == "xmlns":
-			local = extend(local, scope.prefixes)
-			local[a.Name.Local] = a.Value
-		}
-	}
-	if local != nil {
-		scope.prefixes = local
-	}
-	if n.Name.Space == "" {
-		n.Name.Space = scope.def
-	} else {
-		uri, ok := scope.prefixes[n.Name.Space]
-		if !ok {
-			return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", n.Name.Space)
-		}
-		n.Name.Space = uri
-	}
-	for i, a := range n.Attr {
-		switch a.Name.Space {
-		case "", "xmlns":
-		case "xml":
-			n.Attr[i].Name.Space = "http://www.w3.org/XML/1998/namespace"
-		default:
-			u, ok := scope.prefixes[a.Name.Space]
-			if !ok {
-				return errorAt(n.Pos, ErrSyntax, "undeclared namespace prefix %q", a.Name.Space)
-			}
-			n.Attr[i].Name.Space = u
-		}
-	}
-	for _, c := range n.Children {
-		if err := resolveNamespaces(c, scope); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func extend(local, scope map[string]string) map[string]string {
-	if local != nil {
-		return local
-	}
-	m := make(map[string]string, len(scope)+1)
-	for k, v := range scope {
-		m[k] = v
-	}
-	return m
 }
