@@ -111,10 +111,10 @@ func sutherlandHodgman(subject, clip orb.Ring) orb.Ring {
 	return ring
 }
 
-// capPolygon writes a ring as a CAP polygon ("lat,lon lat,lon …"), simplified so that a warning
-// stays a few hundred points however detailed the jurisdiction's border.
+// capPolygon writes a ring as a CAP polygon ("lat,lon lat,lon …"), simplified to at most
+// maxPolygonPoints however detailed the jurisdiction's border.
 func capPolygon(ring orb.Ring) string {
-	for tol := 0.002; len(ring) > 400 && tol < 1; tol *= 2 {
+	for tol := 0.002; len(ring) > maxPolygonPoints && tol < 1; tol *= 2 {
 		ring = simplify.DouglasPeucker(tol).Ring(ring.Clone())
 	}
 	// Rounded as written, without repeated points, so the check sees what CAP readers will.
@@ -134,6 +134,10 @@ func capPolygon(ring orb.Ring) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// maxPolygonPoints bounds a drafted warning's polygon: 100 is what the US Wireless Emergency
+// Alerts accept, and some alert hubs and phones follow; a footprint needs no more.
+const maxPolygonPoints = 100
 
 // simple reports whether no two non-adjacent edges of the closed ring meet: clipping a concave
 // outline, or simplifying it, can fold a ring onto itself, which CAP does not allow. Edges are
