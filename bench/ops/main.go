@@ -34,6 +34,8 @@ func main() {
 		window   = flag.Float64("window", 1.0, "side of the COP bounding box in degrees")
 		layers   = flag.String("layers", "incident,shelter", "COP layers asked for")
 		profile  = flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		memprof  = flag.String("memprofile", "", "write an allocation profile of the run to this file")
+		picture  = flag.Bool("picture", true, "answer the operating picture from the in-memory index (false: from the store's query)")
 	)
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: ops [flags] seed|cop|export\n")
@@ -68,7 +70,7 @@ func main() {
 	case "seed":
 		err = seed(ctx, store, *db, *incid, *entries, *shelters)
 	case "cop":
-		err = benchCOP(ctx, store, *clients, *duration, *window, *layers)
+		err = benchCOP(ctx, store, *clients, *duration, *window, *layers, *picture)
 	case "export":
 		err = benchExport(ctx, store)
 	default:
@@ -78,6 +80,16 @@ func main() {
 	if err != nil {
 		pprof.StopCPUProfile()
 		fail(err)
+	}
+	if *memprof != "" {
+		f, err := os.Create(*memprof)
+		if err == nil {
+			err = pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+		if err != nil {
+			fail(err)
+		}
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/node"
+	"github.com/taawun/taawun/internal/ops"
 	"github.com/taawun/taawun/internal/store"
 	"github.com/taawun/taawun/internal/store/sqlstore"
 	"github.com/taawun/taawun/internal/web"
@@ -31,7 +32,7 @@ const benchPassword = "benchmark password, not secret"
 
 // serve starts the node's HTTP server on a loopback port and returns its base URL and an API
 // token of the national benchmark user.
-func serve(ctx context.Context, db *sqlstore.DB) (base, token string, stop func(), err error) {
+func serve(ctx context.Context, db *sqlstore.DB, picture bool) (base, token string, stop func(), err error) {
 	svc, err := auth.NewService(db, clock.System{}, auth.HashParams{MemoryKiB: 64, Time: 1, Threads: 1})
 	if err != nil {
 		return "", "", nil, err
@@ -61,7 +62,22 @@ func serve(ctx context.Context, db *sqlstore.DB) (base, token string, stop func(
 	if err != nil {
 		return "", "", nil, err
 	}
-	srv, err := web.New(web.Options{Store: db, Auth: svc, Node: node.Identity{ID: db.NodeID()}, Catalog: cat, Log: slog.New(slog.DiscardHandler)})
+	// The operating picture from memory, as a node serves it (app.Start), unless asked to
+	// measure the store's query alone.
+	opsSvc := ops.New(db, clock.System{})
+	if picture {
+		opsSvc.Picture = &ops.COPIndex{Store: db}
+		t0 := time.Now()
+		if err := opsSvc.Picture.Load(ctx); err != nil {
+			return "", "", nil, err
+		}
+		took := time.Since(t0)
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("picture index built in %s; Go heap in use after it %s\n", took.Round(time.Millisecond), mb(ms.HeapInuse))
+	}
+	srv, err := web.New(web.Options{Store: db, Auth: svc, Ops: opsSvc, Node: node.Identity{ID: db.NodeID()}, Catalog: cat, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -76,8 +92,8 @@ func serve(ctx context.Context, db *sqlstore.DB) (base, token string, stop func(
 
 // benchCOP runs clients that each ask for the operating picture of a random window inside
 // Pakistan, one request after another, for d; it prints the latency percentiles.
-func benchCOP(ctx context.Context, db *sqlstore.DB, clients int, d time.Duration, window float64, layers string) error {
-	base, token, stop, err := serve(ctx, db)
+func benchCOP(ctx context.Context, db *sqlstore.DB, clients int, d time.Duration, window float64, layers string, picture bool) error {
+	base, token, stop, err := serve(ctx, db, picture)
 	if err != nil {
 		return err
 	}
@@ -147,7 +163,7 @@ func benchCOP(ctx context.Context, db *sqlstore.DB, clients int, d time.Duration
 // benchExport downloads the whole shared log as CSV and reports rows, time and the process's
 // peak resident memory, sampled while it runs and read from the kernel's high-water mark.
 func benchExport(ctx context.Context, db *sqlstore.DB) error {
-	base, token, stop, err := serve(ctx, db)
+	base, token, stop, err := serve(ctx, db, false)
 	if err != nil {
 		return err
 	}

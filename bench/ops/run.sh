@@ -13,4 +13,5 @@ if [ "${1:-}" = seed ]; then
 fi
 "$bin" -clients 200 -duration 30s -window 1 cop
 "$bin" -clients 200 -duration 30s -window 0.25 cop
+"$bin" -clients 8 -duration 20s -window 0.25 cop
 /usr/bin/time -v "$bin" export 2>&1 | grep -v 'level=INFO' | grep -E 'export|rows|peak|Maximum resident|Elapsed'

@@ -175,10 +175,12 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 		return nil, err
 	}
 	receipts := dissem.NewReceiptRecorder(db, log)
-	dispatcher, closeChannels, err := channels(ctx, cfg, log, &dissem.WebPushChannel{VAPID: vapid, Store: db, Clock: clk, Log: log}, receipts)
+	stops := dissem.NewStopHandler(db, catalog, log)
+	dispatcher, closeChannels, err := channels(ctx, cfg, log, &dissem.WebPushChannel{VAPID: vapid, Store: db, Clock: clk, Log: log}, receipts, stops)
 	if err != nil {
 		return nil, err
 	}
+	stops.Dispatcher = dispatcher
 	n.closers = append(n.closers, closeChannels)
 	// Area codes: the embedded countries and provinces, and the districts operators imported.
 	areaCodes := &regions.Lookup{Store: db, Clock: clk}
@@ -193,12 +195,14 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	if _, err := geo.Reload(ctx, db.Geography()); err != nil {
 		return nil, fmt.Errorf("load geography layers: %w", err)
 	}
+	// The live operating picture from memory, built and kept current in the background.
+	picture := &ops.COPIndex{Store: db, Log: log}
 	srv, err := web.New(web.Options{
 		Store: db, Auth: authSvc, Bus: b, Live: hub, Node: id, Clock: clk, Log: log, Catalog: catalog,
 		Registry: reg, SecureCookies: cfg.SecureCookies(), MaxBody: cfg.MaxBody, Version: Version,
 		PublicURL: cfg.PublicURL, Alerts: alerts, Targeter: targeter, Dispatcher: dispatcher,
 		PushPublicKey: vapid.PublicKey(), Population: geo, Regions: areaCodes,
-		Ops: ops.New(db, clk), Chromium: cfg.Chromium,
+		Ops: &ops.Service{Store: db, Clock: clk, Areas: areaCodes, Picture: picture}, Chromium: cfg.Chromium,
 	})
 	if err != nil {
 		return nil, err
@@ -212,7 +216,10 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 	bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	relay := &bus.Relay{Store: db, JS: b.JS, Clock: clk, Log: log, Wake: db.Committed()}
-	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log, Lease: cfg.DeliveryLease}
+	sender := &dissem.Sender{Store: db, Dispatcher: dispatcher, Clock: clk, Log: log, Lease: cfg.DeliveryLease, Subscribed: targeter}
+	if sender.Unsubscribe, err = unsubscribeLinks(cfg, id, ln, catalog, log); err != nil {
+		return nil, err
+	}
 	// Hazard monitoring: every server polls (one server per source at a time, by lease) and
 	// runs the triggers for the events it is handed by the shared durable consumer.
 	hazardPoller := &hazard.Poller{Store: db, Ingester: &hazard.Ingester{Store: db}, Clock: clk, Log: log,
@@ -227,9 +234,11 @@ func Start(ctx context.Context, cfg *config.Config, out io.Writer, log *slog.Log
 		defer close(n.bg)
 		var wg sync.WaitGroup
 		for _, run := range []func(context.Context) error{
-			relay.Run, planner.Run, sender.Run, receipts.Run,
+			relay.Run, planner.Run, sender.Run, receipts.Run, stops.Run,
 			hazardPoller.Run, hazardTriggers.Run,
 			func(ctx context.Context) error { return targeter.Follow(ctx, b.Conn, id.ID) },
+			func(ctx context.Context) error { return picture.Follow(ctx, b.Conn, id.ID) },
+			func(ctx context.Context) error { return authSvc.Follow(ctx, b.Conn, id.ID) },
 			func(ctx context.Context) error { housekeeping(ctx, db, alerts, clk, log); return nil },
 		} {
 			wg.Add(1)
@@ -296,7 +305,7 @@ func (n *Node) close() {
 // channels builds the outbound dispatcher from the configured servers: webhooks, cell
 // broadcast centres and Web Push always (they are addressed per recipient; push needs only the
 // node's VAPID key, which every node has), e-mail and SMS when configured.
-func channels(ctx context.Context, cfg *config.Config, log *slog.Logger, push *dissem.WebPushChannel, receipts *dissem.ReceiptRecorder) (*dispatch.Dispatcher, func(), error) {
+func channels(ctx context.Context, cfg *config.Config, log *slog.Logger, push *dissem.WebPushChannel, receipts *dissem.ReceiptRecorder, stops *dissem.StopHandler) (*dispatch.Dispatcher, func(), error) {
 	d := dispatch.New()
 	closeAll := func() {}
 	add := func(ch store.Channel, c dispatch.Channel) error { return d.AddLive(string(ch), c) }
@@ -322,7 +331,7 @@ func channels(ctx context.Context, cfg *config.Config, log *slog.Logger, push *d
 	}
 	if cfg.SMPPAddr != "" {
 		client, err := smpp.Dial(ctx, smpp.Config{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, Logger: log,
-			OnReceipt: receipts.Add})
+			OnReceipt: receipts.Add, OnMessage: stops.Add})
 		if err != nil {
 			return nil, nil, fmt.Errorf("SMSC %s: %w", cfg.SMPPAddr, err)
 		}
@@ -359,6 +368,22 @@ func pushVAPID(cfg *config.Config, id node.Identity) (*dissem.VAPID, error) {
 		subject = cfg.PublicURL
 	}
 	return dissem.NewVAPID(key, subject)
+}
+
+// unsubscribeLinks signs the unsubscribe links of warning e-mails with a key derived from the
+// node key (as the VAPID key is), so every server of the node checks every other's links. They
+// point at the public URL, or at this server when none is configured.
+func unsubscribeLinks(cfg *config.Config, id node.Identity, ln net.Listener, cat *i18n.Catalog, log *slog.Logger) (*dissem.UnsubscribeLinks, error) {
+	base := cfg.PublicURL
+	if base == "" {
+		scheme := "http"
+		if cfg.TLSCert != "" {
+			scheme = "https"
+		}
+		base = scheme + "://" + displayAddr(ln.Addr())
+		log.Warn("public-url is not set: unsubscribe links in warning e-mails point at this server", "url", base)
+	}
+	return dissem.NewUnsubscribeLinks(id.Key.Seed(), base, cat)
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.

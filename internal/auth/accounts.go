@@ -82,6 +82,8 @@ func (s *Service) CreateUser(ctx context.Context, tx store.Tx, actor string, in 
 
 // SetLanguage records a user's preferred interface language.
 func (s *Service) SetLanguage(ctx context.Context, p *Principal, lang string) error {
+	// After the commit: an entry cached before it would otherwise outlive the change.
+	defer s.ForgetUser(p.User.ID)
 	return s.Store.WithTx(ctx, func(tx store.Tx) error {
 		u, err := tx.Users().Get(ctx, p.User.ID)
 		if err != nil {

@@ -8,8 +8,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/store"
@@ -68,6 +71,11 @@ type Service struct {
 	Clock      clock.Clock
 	Hash       HashParams
 	SessionTTL time.Duration
+	// TokenCacheTTL is how long an API token's principal is reused without asking the store
+	// (0: not at all); see tokencache.go.
+	TokenCacheTTL time.Duration
+	tokens        *tokenCache
+	tokenLookups  singleflight.Group
 	// dummyHash is checked when a username does not exist, so both cases take the same time.
 	dummyHash string
 }
@@ -78,7 +86,8 @@ func NewService(s store.Store, clk clock.Clock, hp HashParams) (*Service, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{Store: s, Clock: clk, Hash: hp, SessionTTL: DefaultSessionTTL, dummyHash: dummy}, nil
+	return &Service{Store: s, Clock: clk, Hash: hp, SessionTTL: DefaultSessionTTL, dummyHash: dummy,
+		TokenCacheTTL: DefaultTokenCacheTTL, tokens: newTokenCache()}, nil
 }
 
 // Login checks a username and password and opens a session. It returns the session secret for
@@ -171,8 +180,26 @@ func (s *Service) Token(ctx context.Context, secret string) (*Principal, error) 
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, ErrUnauthenticated
 	}
-	now := s.Clock.Now()
-	t, err := s.Store.Tokens().GetByHash(ctx, HashSecret(secret), now)
+	now, hash := s.Clock.Now(), HashSecret(secret)
+	if p, ok := s.tokens.get(hash, now); ok {
+		return p, nil
+	}
+	// When an entry ends, the many requests of a busy client miss together: one of them asks
+	// the store for all. It asks without its own cancellation, which is not the others'.
+	v, err, _ := s.tokenLookups.Do(hash, func() (any, error) {
+		return s.lookupToken(context.WithoutCancel(ctx), hash, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := *v.(*Principal)
+	return &p, nil
+}
+
+// lookupToken reads the principal of a token from the store and caches it.
+func (s *Service) lookupToken(ctx context.Context, hash string, now time.Time) (*Principal, error) {
+	gen := s.tokens.generation()
+	t, err := s.Store.Tokens().GetByHash(ctx, hash, now)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
@@ -195,7 +222,37 @@ func (s *Service) Token(ctx context.Context, secret string) (*Principal, error) 
 		return nil, err
 	}
 	p.ViaToken = true
+	if s.TokenCacheTTL > 0 {
+		until := now.Add(s.TokenCacheTTL)
+		if !t.ExpiresAt.IsZero() && t.ExpiresAt.Before(until) {
+			until = t.ExpiresAt
+		}
+		s.tokens.put(hash, t.ID, p, gen, now, until)
+	}
 	return p, nil
+}
+
+// RevokeToken deletes one of the principal's own API tokens. This server refuses it at once;
+// the others when the token.revoked event reaches them (Follow), or at the latest after
+// TokenCacheTTL.
+func (s *Service) RevokeToken(ctx context.Context, p *Principal, id string) error {
+	err := s.Store.WithTx(ctx, func(tx store.Tx) error {
+		toks, err := tx.Tokens().ListForUser(ctx, p.User.ID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(toks, func(t store.Token) bool { return t.ID == id })
+		if i < 0 {
+			return fmt.Errorf("auth: token %s of %s: %w", id, p.User.Username, store.ErrNotFound)
+		}
+		if err := tx.Tokens().Delete(ctx, id); err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Change{Actor: p.User.ID, OrgID: p.Org.ID, Action: "token.revoked", EntityType: "token",
+			EntityID: id, Before: map[string]any{"name": toks[i].Name, "user_id": toks[i].UserID}})
+	})
+	s.ForgetToken(id)
+	return err
 }
 
 // CreateToken makes an API token for the principal's own user and returns its secret, which is

@@ -38,6 +38,9 @@ type Message struct {
 	Secret string
 	// Language of the text, as a language tag.
 	Language string
+	// Unsubscribe is the https URL that stops these messages to this recipient; e-mail gives
+	// it as RFC 8058 one-click List-Unsubscribe headers.
+	Unsubscribe string
 }
 
 // NewMessage makes a message in the mode of ctx.

@@ -16,6 +16,9 @@ import (
 // slow channel's round trips overlapping, few enough that a crash leaves little in flight.
 const batchesAtOnce = 4
 
+// errLeft marks a batch member who unsubscribed from the batch's channel after it was planned.
+var errLeft = errors.New("dissem: recipient unsubscribed from this channel")
+
 // errTakenOver stops a sender whose batch another sender advanced after its lease lapsed.
 var errTakenOver = errors.New("dissem: batch taken over")
 
@@ -71,7 +74,7 @@ func (s *Sender) deliverBatch(ctx context.Context, b *store.DeliveryBatch) (Outc
 	if err != nil {
 		return out, err
 	}
-	render := newRenderCache(a)
+	render := newRenderCache(a, s.Unsubscribe)
 	size := oneByOneChunk
 	if s.Dispatcher.Bulk(ctx, string(b.Channel)) {
 		size = bulkSize
@@ -87,6 +90,10 @@ func (s *Sender) deliverBatch(ctx context.Context, b *store.DeliveryBatch) (Outc
 		for i, mb := range chunk {
 			n := store.Notification{Key: Key(b.MessageID, mb.RecipientID, b.Channel), MessageID: b.MessageID, AlertID: b.AlertID,
 				RecipientID: mb.RecipientID, Channel: b.Channel}
+			if s.Subscribed != nil && !s.Subscribed.Still(ctx, mb.RecipientID, b.Channel) {
+				results[i].Err = errLeft
+				continue
+			}
 			r, ok := loaded[mb.RecipientID]
 			if !ok && mb.Address == "" {
 				results[i].Err = fmt.Errorf("dissem: recipient %s no longer exists", mb.RecipientID)
@@ -165,6 +172,10 @@ func (s *Sender) recordChunk(ctx context.Context, b *store.DeliveryBatch, chunk 
 		if r.Err == nil {
 			out.Sent++
 			submitted = appendSubmitted(submitted, b.Channel, b.MessageID, Key(b.MessageID, chunk[i].RecipientID, b.Channel), r, now)
+			continue
+		}
+		if errors.Is(r.Err, errLeft) {
+			out.Skipped++ // handled: nothing to send, nothing to retry
 			continue
 		}
 		mb := chunk[i]

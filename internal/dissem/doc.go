@@ -13,4 +13,9 @@
 // members handled, in order. Planning is idempotent (a message's batches are unique) and sending
 // is at-least-once with an idempotency key (alert message, recipient, channel) every sink can use
 // to drop repeats, so a crash at any point loses nothing and repeats at most the chunk in flight.
+//
+// Everyone reached can leave without an account (unsubscribe.go): e-mails carry a signed
+// unsubscribe link and RFC 8058 one-click headers, SMS subscribers reply STOP (smsstop.go).
+// Leaving is audited and reaches every server's targeting index from the bus; senders ask the
+// index before each delivery of a batch, so a warning planned before someone left skips them.
 package dissem

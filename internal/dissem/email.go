@@ -36,6 +36,12 @@ func (c EmailChannel) Send(ctx context.Context, m dispatch.Message) (bool, error
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(messageID(m.Key))
 	msg.SetGenHeader(mail.HeaderContentLang, m.Language)
+	if m.Unsubscribe != "" {
+		// RFC 8058: a mail client may offer "unsubscribe", which POSTs
+		// "List-Unsubscribe=One-Click" to the URL without showing the page.
+		msg.SetGenHeader(mail.HeaderListUnsubscribe, "<"+m.Unsubscribe+">")
+		msg.SetGenHeader(mail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(mail.TypeTextPlain, string(m.Body))
 	if len(m.HTML) > 0 {
 		msg.AddAlternativeString(mail.TypeTextHTML, string(m.HTML))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 	"unique"
@@ -114,6 +115,22 @@ func (t *IndexTargeter) Inside(ctx context.Context, area *Area) ([]store.Recipie
 	return out, nil
 }
 
+// Still reports whether a live recipient still takes channel ch, as far as the index knows:
+// false once its unsubscribe reached this server. Recipients the index does not hold (broadcast
+// recipients, those of exercises, an index not loaded) are assumed to.
+func (t *IndexTargeter) Still(ctx context.Context, recipientID string, ch store.Channel) bool {
+	if !mode.From(ctx).IsLive() {
+		return true
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	h, ok := t.handles[recipientID]
+	if !ok {
+		return true
+	}
+	return slices.Contains(t.entries[h].channels, ch)
+}
+
 // add puts one recipient into the index (or replaces its locations).
 func (t *IndexTargeter) add(r store.Recipient) error {
 	t.mu.Lock()
@@ -142,7 +159,9 @@ func (t *IndexTargeter) Follow(ctx context.Context, nc *nats.Conn, node string) 
 			return
 		}
 		switch parts.Kind {
-		case "recipient.created", "recipient.updated": // updated: e.g. a push subscription gone
+		// updated: e.g. a push subscription gone; unsubscribed: a channel or the whole
+		// recipient gone at its own request, which senders see through Still.
+		case "recipient.created", "recipient.updated", "recipient.unsubscribed":
 			var ev struct {
 				EntityID string `json:"entity_id"`
 			}

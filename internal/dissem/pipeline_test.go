@@ -13,6 +13,7 @@ import (
 	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/dispatch"
 	"github.com/taawun/taawun/internal/dissem/dissemtest"
+	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/regions"
 	"github.com/taawun/taawun/internal/seed"
 	"github.com/taawun/taawun/internal/sms/gsm"
@@ -33,9 +34,23 @@ type pipeline struct {
 	smtp    *dissemtest.SMTPSink
 	smsc    *smpptest.Server
 	webhook *webhookSink
+	// links sign the unsubscribe links of e-mails; index follows recipient changes on the bus
+	// and tells the sender who left.
+	links   *UnsubscribeLinks
+	index   *IndexTargeter
+	stops   *StopHandler
+	planner *Planner
+	sender  *Sender
 }
 
 func startPipeline(t *testing.T, webhookFailures int) *pipeline {
+	t.Helper()
+	return startPipelineRunning(t, webhookFailures, true)
+}
+
+// startPipelineRunning starts a pipeline; without background planning and sending when
+// background is false, for tests that plan and send themselves.
+func startPipelineRunning(t *testing.T, webhookFailures int, background bool) *pipeline {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -62,7 +77,13 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 	}
 	t.Cleanup(func() { p.smsc.Close() })
 	receipts := NewReceiptRecorder(db, nil)
-	smsClient, err := smpp.Dial(ctx, smpp.Config{Addr: p.smsc.Addr(), SystemID: "taawun", Password: "secret", OnReceipt: receipts.Add})
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.stops = NewStopHandler(db, cat, nil)
+	smsClient, err := smpp.Dial(ctx, smpp.Config{Addr: p.smsc.Addr(), SystemID: "taawun", Password: "secret", OnReceipt: receipts.Add,
+		OnMessage: p.stops.Add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +100,21 @@ func startPipeline(t *testing.T, webhookFailures int) *pipeline {
 		}
 	}
 	relay := &bus.Relay{Store: db, JS: b.JS, Wake: db.Committed()}
-	consumer := &Consumer{JS: b.JS, Node: "pk-ndma", Planner: &Planner{Store: db, Targeter: ScanTargeter{Store: db}, Regions: areaCodes,
-		Officials: &Officials{Store: db, Regions: areaCodes}}}
-	sender := &Sender{Store: db, Dispatcher: d, Clock: clock.System{}, Poll: 20 * time.Millisecond}
+	p.stops.Dispatcher = d
+	p.links = NewEphemeralUnsubscribeLinks("https://alerts.ndma.test", cat)
+	p.index = &IndexTargeter{Store: db}
+	if err := p.index.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.planner = &Planner{Store: db, Targeter: ScanTargeter{Store: db}, Regions: areaCodes, Officials: &Officials{Store: db, Regions: areaCodes}}
+	consumer := &Consumer{JS: b.JS, Node: "pk-ndma", Planner: p.planner}
+	p.sender = &Sender{Store: db, Dispatcher: d, Clock: clock.System{}, Poll: 20 * time.Millisecond, Unsubscribe: p.links, Subscribed: p.index}
+	runs := []func(context.Context) error{relay.Run, receipts.Run, p.stops.Run, func(ctx context.Context) error { return p.index.Follow(ctx, b.Conn, "pk-ndma") }}
+	if background {
+		runs = append(runs, consumer.Run, p.sender.Run)
+	}
 	var done []chan struct{}
-	for _, run := range []func(context.Context) error{relay.Run, consumer.Run, sender.Run, receipts.Run} {
+	for _, run := range runs {
 		c := make(chan struct{})
 		done = append(done, c)
 		go func() { defer close(c); _ = run(ctx) }()

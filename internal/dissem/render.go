@@ -3,6 +3,7 @@ package dissem
 import (
 	"bytes"
 	"context"
+	"html"
 	"html/template"
 	"strings"
 
@@ -65,13 +66,23 @@ var emailHTML = template.Must(template.New("email").Parse(`<!doctype html>
 <p>{{.Description}}</p>
 {{if .Instruction}}<p style="background:#fff4e0;padding:.5em"><strong>{{.Instruction}}</strong></p>{{end}}
 <p style="color:#5b6773">{{.SenderName}}</p>
+{{if .Footer}}<p style="color:#5b6773;font-size:small">{{.Footer}} <a href="{{.Link}}">{{.Link}}</a></p>{{end}}
 </body></html>
 `))
 
-// htmlText is the HTML part of an e-mail, right-to-left for Urdu.
-func htmlText(in cap.Info) ([]byte, error) {
+// linkPlaceholder stands for a recipient's unsubscribe link in the HTML rendered once per
+// language; the link replaces it per recipient.
+const linkPlaceholder = "taawun-unsubscribe-link-placeholder"
+
+// htmlText is the HTML part of an e-mail, right-to-left for Urdu; footer, when not empty, ends
+// it with the words before the unsubscribe link and linkPlaceholder where the link goes.
+func htmlText(in cap.Info, footer string) ([]byte, error) {
 	var b bytes.Buffer
-	err := emailHTML.Execute(&b, in)
+	data := struct {
+		cap.Info
+		Footer, Link string
+	}{in, footer, linkPlaceholder}
+	err := emailHTML.Execute(&b, data)
 	return b.Bytes(), err
 }
 
@@ -80,6 +91,8 @@ func htmlText(in cap.Info) ([]byte, error) {
 type renderCache struct {
 	alert *cap.Alert
 	langs map[string]*rendering
+	// links, when set, ends every e-mail with its recipient's unsubscribe link.
+	links *UnsubscribeLinks
 }
 
 type rendering struct {
@@ -89,8 +102,8 @@ type rendering struct {
 	htmlErr    error
 }
 
-func newRenderCache(a *cap.Alert) *renderCache {
-	return &renderCache{alert: a, langs: map[string]*rendering{}}
+func newRenderCache(a *cap.Alert, links *UnsubscribeLinks) *renderCache {
+	return &renderCache{alert: a, langs: map[string]*rendering{}, links: links}
 }
 
 func (c *renderCache) lang(language string) *rendering {
@@ -114,15 +127,28 @@ func (c *renderCache) build(ctx context.Context, rcp store.Recipient, n store.No
 		return m, nil
 	case store.ChannelEmail:
 		r := c.lang(rcp.Language)
+		footer := ""
+		if c.links != nil {
+			footer = c.links.mailFooter(rcp.Language)
+		}
 		if r.plain == nil {
 			r.plain = []byte(plainText(r.info))
-			r.html, r.htmlErr = htmlText(r.info)
+			if footer != "" {
+				r.plain = append(r.plain, "\n"+footer+" "+linkPlaceholder+"\n"...)
+			}
+			r.html, r.htmlErr = htmlText(r.info, footer)
 		}
 		if r.htmlErr != nil {
 			return dispatch.Message{}, r.htmlErr
 		}
 		m := dispatch.NewMessage(ctx, rcp.Email, n.Key)
 		m.Subject, m.Body, m.HTML, m.Language, m.ContentType = r.info.Headline, r.plain, r.html, r.info.Language, "text/plain"
+		if c.links != nil {
+			// The texts are shared by every reader of the language; only the link is theirs.
+			m.Unsubscribe = c.links.URL(rcp.ID, store.ChannelEmail)
+			m.Body = bytes.Replace(r.plain, []byte(linkPlaceholder), []byte(m.Unsubscribe), 1)
+			m.HTML = bytes.Replace(r.html, []byte(linkPlaceholder), []byte(html.EscapeString(m.Unsubscribe)), 2)
+		}
 		return m, nil
 	}
 	return build(ctx, c.alert, rcp, n)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,15 +35,28 @@ type Sender struct {
 	MaxAttempts int
 	// Poll is the pause when nothing is due.
 	Poll time.Duration
+	// Unsubscribe, when set, ends every e-mail with its recipient's unsubscribe link.
+	Unsubscribe *UnsubscribeLinks
+	// Subscribed, when set, is asked before each delivery of a batch whether its recipient
+	// still takes the channel, so that someone who left after the warning was planned is
+	// skipped (the targeting index, which follows every recipient change).
+	Subscribed Subscribed
+}
+
+// Subscribed tells whether a recipient still takes a channel.
+type Subscribed interface {
+	Still(ctx context.Context, recipientID string, ch store.Channel) bool
 }
 
 // Outcome counts what one round did.
 type Outcome struct {
 	Sent, Retried, Failed int
+	// Skipped counts batch members who unsubscribed after the batch was planned.
+	Skipped int
 }
 
 func (o *Outcome) add(p Outcome) {
-	o.Sent, o.Retried, o.Failed = o.Sent+p.Sent, o.Retried+p.Retried, o.Failed+p.Failed
+	o.Sent, o.Retried, o.Failed, o.Skipped = o.Sent+p.Sent, o.Retried+p.Retried, o.Failed+p.Failed, o.Skipped+p.Skipped
 }
 
 // Run sends until ctx ends.
@@ -273,7 +287,7 @@ func (s *Sender) buildAll(ctx context.Context, ns []store.Notification) ([]dispa
 			if err != nil {
 				return nil, nil, fmt.Errorf("dissem: stored message %s: %w", n.MessageID, err)
 			}
-			alerts[n.MessageID] = newRenderCache(a)
+			alerts[n.MessageID] = newRenderCache(a, s.Unsubscribe)
 		}
 		if !seen[n.RecipientID] {
 			seen[n.RecipientID] = true
@@ -294,6 +308,10 @@ func (s *Sender) buildAll(ctx context.Context, ns []store.Notification) ([]dispa
 		r, ok := byID[n.RecipientID]
 		if !ok {
 			errs[i] = fmt.Errorf("dissem: recipient %s no longer exists", n.RecipientID)
+			continue
+		}
+		if !slices.Contains(r.Channels, n.Channel) {
+			errs[i] = errLeft // a retry after the recipient left: recorded as failed, not sent
 			continue
 		}
 		msgs[i], errs[i] = alerts[n.MessageID].build(ctx, r, n)

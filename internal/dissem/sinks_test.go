@@ -17,6 +17,7 @@ import (
 type parsedMail struct {
 	Subject, Language, MessageID string
 	Text, HTML                   string
+	Header                       mail.Header
 }
 
 func parseMail(t *testing.T, raw []byte) parsedMail {
@@ -27,7 +28,7 @@ func parseMail(t *testing.T, raw []byte) parsedMail {
 	}
 	dec := new(mime.WordDecoder)
 	subject, _ := dec.DecodeHeader(m.Header.Get("Subject"))
-	out := parsedMail{Subject: subject, Language: m.Header.Get("Content-Language"), MessageID: m.Header.Get("Message-ID")}
+	out := parsedMail{Subject: subject, Language: m.Header.Get("Content-Language"), MessageID: m.Header.Get("Message-ID"), Header: m.Header}
 	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/alternative" {
 		t.Fatalf("Content-Type %q, want multipart/alternative", m.Header.Get("Content-Type"))

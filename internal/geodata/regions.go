@@ -20,11 +20,14 @@ const (
 	SchemeDistrict = "district"
 )
 
-// Region is a country or a province with its outline.
+// Region is a country, a province or an imported district with its outline.
 type Region struct {
-	Code     string // "PK" or "PK-PB"
-	Scheme   string // SchemeCountry or SchemeProvince
-	Country  string // ISO alpha-2
+	Code    string // "PK" or "PK-PB", or an imported district's code
+	Scheme  string // SchemeCountry, SchemeProvince or SchemeDistrict
+	Country string // ISO alpha-2
+	// Province is a district's ISO 3166-2 province ("" for countries and provinces, and for a
+	// district in no known province).
+	Province string
 	Names    map[string]string
 	Geometry orb.MultiPolygon
 }

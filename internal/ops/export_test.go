@@ -42,7 +42,7 @@ func sampleReport() ops.Report {
 		{Meta: store.Meta{ID: "a"}, AreaCode: "PK-SD", AsOf: start, Figures: store.Figures{Dead: 12, Injured: 40, Displaced: 15000, HousesDamaged: 900}, Needs: "tents, water tabs"},
 		{Meta: store.Meta{ID: "b"}, AreaCode: "PK-PB", AsOf: start.Add(time.Hour), Figures: store.Figures{Dead: 4, LivestockLost: 300, RoadsDamagedKm: 12, BridgesDamaged: 2}},
 	}
-	return ops.NewReport(inc, ops.Rollup(reports, time.Time{}), start.Add(2*time.Hour), start.Add(3*time.Hour), "pk-ndma")
+	return ops.NewReport(inc, ops.Rollup(reports, time.Time{}, nil), start.Add(2*time.Hour), start.Add(3*time.Hour), "pk-ndma")
 }
 
 // TestReportExports pins the partner formats with golden files and checks each parses back.

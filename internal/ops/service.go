@@ -7,6 +7,7 @@ import (
 
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/clock"
+	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -24,6 +25,11 @@ var (
 type Service struct {
 	Store store.Store
 	Clock clock.Clock
+	// Areas resolves the area codes of situation reports, imported districts included; nil
+	// knows only the built-in countries and provinces.
+	Areas geodata.Lookup
+	// Picture, when set, answers the live operating picture from memory (COPIndex).
+	Picture *COPIndex
 }
 
 // New returns a Service.

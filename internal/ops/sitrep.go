@@ -25,11 +25,9 @@ func (s *Service) SubmitSitrep(ctx context.Context, p *auth.Principal, incidentI
 	if err := need(p, auth.PermReportOps, "reporting"); err != nil {
 		return store.Sitrep{}, err
 	}
-	code := strings.ToUpper(strings.TrimSpace(in.AreaCode))
-	if _, ok, err := geodata.RegionByCode(code); err != nil {
+	area, err := s.reportArea(ctx, in.AreaCode)
+	if err != nil {
 		return store.Sitrep{}, err
-	} else if !ok {
-		return store.Sitrep{}, invalid("area_code", "unknown area %q (use an ISO 3166-1 country or ISO 3166-2 province code)", in.AreaCode)
 	}
 	now := s.Clock.Now()
 	switch {
@@ -46,9 +44,9 @@ func (s *Service) SubmitSitrep(ctx context.Context, p *auth.Principal, incidentI
 	if len(in.Needs) > MaxEntryText {
 		return store.Sitrep{}, invalid("needs", "longer than %d characters", MaxEntryText)
 	}
-	r := store.Sitrep{IncidentID: incidentID, OrgID: p.Org.ID, AuthorID: p.User.ID, AreaCode: code, AsOf: in.AsOf, Figures: in.Figures,
+	r := store.Sitrep{IncidentID: incidentID, OrgID: p.Org.ID, AuthorID: p.User.ID, AreaCode: area.Code, AsOf: in.AsOf, Figures: in.Figures,
 		Needs: strings.TrimSpace(in.Needs)}
-	err := s.Store.WithTx(ctx, func(tx store.Tx) error {
+	err = s.Store.WithTx(ctx, func(tx store.Tx) error {
 		if _, err := visible(ctx, tx, p, store.OpsIncident, incidentID); err != nil {
 			return err
 		}
@@ -58,6 +56,26 @@ func (s *Service) SubmitSitrep(ctx context.Context, p *auth.Principal, incidentI
 		return record(ctx, tx, p, "sitrep.submitted", "sitrep", r.ID, nil, r)
 	})
 	return r, err
+}
+
+// reportArea resolves the area of a report: a built-in country or province, or a district the
+// operators imported (its code matched as given, then in capitals). A district must lie in a
+// known province, or its figures could not be rolled up.
+func (s *Service) reportArea(ctx context.Context, given string) (geodata.Region, error) {
+	code := strings.TrimSpace(given)
+	for _, c := range []string{code, strings.ToUpper(code)} {
+		r, ok, err := geodata.LookupOr(s.Areas).Region(ctx, c)
+		switch {
+		case err != nil:
+			return r, err
+		case !ok:
+			continue
+		case r.Scheme == geodata.SchemeDistrict && r.Province == "":
+			return r, invalid("area_code", "district %q lies in no known province: import it again with its province", r.Code)
+		}
+		return r, nil
+	}
+	return geodata.Region{}, invalid("area_code", "unknown area %q (use an ISO 3166-1 country or ISO 3166-2 province code, or the code of an imported district)", given)
 }
 
 // FigureNames lists the figures in report order.
@@ -99,8 +117,9 @@ type AreaTotal struct {
 	Needs string        `json:"needs,omitempty"`
 }
 
-// ParentArea returns the area above code: the province of a district ("PK-PB-LHR" → "PK-PB"),
-// the country of a province ("PK-PB" → "PK"), "" for a country.
+// ParentArea returns the area above an ISO 3166 code, or a district code written below its
+// province: the province of a district ("PK-PB-LHR" → "PK-PB"), the country of a province
+// ("PK-PB" → "PK"), "" for a country.
 func ParentArea(code string) string {
 	i := strings.LastIndex(code, "-")
 	if i < 0 {
@@ -109,7 +128,62 @@ func ParentArea(code string) string {
 	return code[:i]
 }
 
-// Rollup totals an incident's reports as at asOf (zero: all) without double counting:
+// AreaParents names the province of each imported district among the reports: a district's
+// code need not be written below its province's ("PK401", "Lahore"). Other codes need no entry.
+type AreaParents map[string]string
+
+// Of returns the area above code: its entry, else what the code itself says (ParentArea).
+func (ps AreaParents) Of(code string) string {
+	if p, ok := ps[code]; ok {
+		return p
+	}
+	return ParentArea(code)
+}
+
+// depth counts the areas above code: 0 for a country.
+func (ps AreaParents) depth(code string) int {
+	n := 0
+	// Bounded: parents come from imported data, and a loop must not hang the roll-up.
+	for p := ps.Of(code); p != "" && n < 8; p = ps.Of(p) {
+		n++
+	}
+	return n
+}
+
+// ParentsOf reads back the parents a roll-up used, for Periods over the same reports.
+func ParentsOf(rows []AreaTotal) AreaParents {
+	ps := AreaParents{}
+	for _, r := range rows {
+		if r.Parent != ParentArea(r.Code) {
+			ps[r.Code] = r.Parent
+		}
+	}
+	return ps
+}
+
+// areaParents looks up the province of every imported district reported. A code the lookup no
+// longer knows (its layer removed) falls back to ParentArea.
+func (s *Service) areaParents(ctx context.Context, reports []store.Sitrep) (AreaParents, error) {
+	ps := AreaParents{}
+	seen := map[string]bool{}
+	for _, r := range reports {
+		if seen[r.AreaCode] {
+			continue
+		}
+		seen[r.AreaCode] = true
+		reg, ok, err := geodata.LookupOr(s.Areas).Region(ctx, r.AreaCode)
+		if err != nil {
+			return nil, err
+		}
+		if ok && reg.Scheme == geodata.SchemeDistrict && reg.Province != "" {
+			ps[r.AreaCode] = reg.Province
+		}
+	}
+	return ps, nil
+}
+
+// Rollup totals an incident's reports as at asOf (zero: all) without double counting, district
+// → province → country, parents naming the provinces of imported districts:
 //
 //   - Reports are cumulative, so only the latest report of each area counts (a later report
 //     replaces an earlier one; ties go to the one stored last).
@@ -121,7 +195,7 @@ func ParentArea(code string) string {
 //
 // The result lists every area reported or above a reported one, deepest first within each
 // country, then countries.
-func Rollup(reports []store.Sitrep, asOf time.Time) []AreaTotal {
+func Rollup(reports []store.Sitrep, asOf time.Time, parents AreaParents) []AreaTotal {
 	latest := map[string]store.Sitrep{}
 	for _, r := range reports {
 		if !asOf.IsZero() && r.AsOf.After(asOf) {
@@ -138,7 +212,7 @@ func Rollup(reports []store.Sitrep, asOf time.Time) []AreaTotal {
 		if a, ok := areas[code]; ok {
 			return a
 		}
-		a := &AreaTotal{Code: code, Parent: ParentArea(code)}
+		a := &AreaTotal{Code: code, Parent: parents.Of(code)}
 		areas[code] = a
 		if a.Parent != "" {
 			add(a.Parent)
@@ -156,7 +230,7 @@ func Rollup(reports []store.Sitrep, asOf time.Time) []AreaTotal {
 	}
 	// Deepest first, so that children are complete before their parent adds them up.
 	sort.Slice(ordered, func(i, j int) bool {
-		di, dj := strings.Count(ordered[i].Code, "-"), strings.Count(ordered[j].Code, "-")
+		di, dj := parents.depth(ordered[i].Code), parents.depth(ordered[j].Code)
 		if di != dj {
 			return di > dj
 		}
@@ -203,13 +277,13 @@ type Period struct {
 
 // Periods slices [from, to) into periods of length step and gives each one's change of the
 // country totals: the per-period view beside Rollup's cumulative one.
-func Periods(reports []store.Sitrep, from, to time.Time, step time.Duration) []Period {
+func Periods(reports []store.Sitrep, parents AreaParents, from, to time.Time, step time.Duration) []Period {
 	if step <= 0 || !to.After(from) {
 		return nil
 	}
 	countries := func(at time.Time) map[string]store.Figures {
 		out := map[string]store.Figures{}
-		for _, a := range Rollup(reports, at) {
+		for _, a := range Rollup(reports, at, parents) {
 			if a.Parent == "" {
 				out[a.Code] = a.Total
 			}
@@ -246,5 +320,9 @@ func (s *Service) SitrepSummary(ctx context.Context, p *auth.Principal, incident
 	if err != nil {
 		return inc, nil, nil, err
 	}
-	return inc, reports, Rollup(reports, asOf), nil
+	parents, err := s.areaParents(ctx, reports)
+	if err != nil {
+		return inc, nil, nil, err
+	}
+	return inc, reports, Rollup(reports, asOf, parents), nil
 }

@@ -93,7 +93,9 @@ func (l *Lookup) districts(ctx context.Context) (map[string]geodata.Region, erro
 	return byCode, nil
 }
 
-// region turns an imported district into a region; its country is its province's.
+// region turns an imported district into a region. Its province is the one the import named,
+// else the built-in province holding the district (provinceHolding); its country is its
+// province's.
 func region(d store.District) (geodata.Region, error) {
 	mp, err := geodata.ReadMultiPolygon(d.Geometry)
 	if err != nil {
@@ -103,9 +105,16 @@ func region(d store.District) (geodata.Region, error) {
 	for lang, n := range d.Names {
 		names[lang] = n
 	}
-	country := ""
-	if p, ok, _ := geodata.RegionByCode(d.Province); ok {
-		country = p.Country
+	r := geodata.Region{Code: d.Code, Scheme: geodata.SchemeDistrict, Names: names, Geometry: mp}
+	p, ok, err := geodata.RegionByCode(d.Province)
+	if err == nil && (!ok || p.Scheme != geodata.SchemeProvince) {
+		p, ok, err = provinceHolding(mp)
 	}
-	return geodata.Region{Code: d.Code, Scheme: geodata.SchemeDistrict, Country: country, Names: names, Geometry: mp}, nil
+	if err != nil {
+		return geodata.Region{}, fmt.Errorf("regions: district %s: %w", d.Code, err)
+	}
+	if ok {
+		r.Province, r.Country = p.Code, p.Country
+	}
+	return r, nil
 }

@@ -94,6 +94,9 @@ type OpsRecords interface {
 	Share(ctx context.Context, recordID, orgID string) error
 	// Shares lists the organisations a record is shared with.
 	Shares(ctx context.Context, recordID string) ([]string, error)
+	// SharesOf returns the organisations each of the records is shared with (records shared
+	// with none are absent), for building a read model a page of records at a time.
+	SharesOf(ctx context.Context, recordIDs []string) (map[string][]string, error)
 	// Visible reports whether v may see the record.
 	Visible(ctx context.Context, recordID string, v Viewer) (bool, error)
 }

@@ -111,6 +111,17 @@ type Recipients interface {
 	// browser's push subscription that its push service says is gone), so that the recipient is
 	// not targeted on it again.
 	RemoveChannel(ctx context.Context, id string, ch Channel) error
+	// ByAddress returns the recipients that take channel ch at address (a phone number, an
+	// e-mail address, a push endpoint), so that someone can leave by the address they are
+	// reached at (an SMS "STOP", a browser's subscription).
+	ByAddress(ctx context.Context, ch Channel, address string) ([]Recipient, error)
+	// Forget erases a recipient left with nothing to receive: name, addresses, secret and
+	// locations go, and it is no longer confirmed, so nothing targets it again. The row keeps
+	// only its id, mode, language and times, because the notification log refers to it.
+	Forget(ctx context.Context, id string) error
+	// Readdress moves a recipient's channel ch to a new address (and secret, for push): a
+	// browser's push subscription that its push service renewed.
+	Readdress(ctx context.Context, id string, ch Channel, address, secret string) error
 }
 
 // Notifications is the notification log.

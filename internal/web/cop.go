@@ -2,7 +2,9 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/i18n"
@@ -15,7 +17,7 @@ func (s *Server) copRoutes() []route {
 	return []route{
 		{method: "GET", pattern: "/ops", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.copPage},
 		{method: "GET", pattern: "/api/v1/cop", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, tag: "operations",
-			summary:    "The common operating picture: one GeoJSON FeatureCollection per layer (query bbox=west,south,east,north; layers=incident,shelter,warehouse,team,request,offer,distribution; incident; status), at most 2000 features a layer",
+			summary:    "The common operating picture: one GeoJSON FeatureCollection per layer (query bbox=west,south,east,north; layers=incident,shelter,warehouse,team,request,offer,distribution,alert,hazard; incident; status — alert: the caller's warnings in effect, hazard: events of the last 30 days), at most 2000 features a layer",
 			respSchema: "COP", handle: s.apiCOP},
 		{method: "GET", pattern: "/api/v1/ops/dashboard", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, tag: "operations",
 			summary: "Key figures: records by kind and status, overdue tasks, shelter capacity and occupancy", respSchema: "OpsDashboard", handle: s.apiOpsDashboard},
@@ -29,20 +31,56 @@ func (s *Server) apiCOP(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		writeProblemField(w, http.StatusBadRequest, err.Error(), "bbox")
 		return
 	}
-	var layers []store.OpsKind
-	for _, l := range splitList(q.Get("layers")) {
-		layers = append(layers, store.OpsKind(l))
-	}
-	cop, err := s.Ops.COP(r.Context(), rc.P, ops.COPFilter{Box: box, Layers: layers, IncidentID: q.Get("incident"), Statuses: splitList(q.Get("status"))})
+	// The operational layers and the warnings and hazard layers (cop_layers.go).
+	cop, err := s.copPicture(r, rc, ops.COPFilter{Box: box, IncidentID: q.Get("incident"), Statuses: splitList(q.Get("status"))}, splitList(q.Get("layers")))
 	if err != nil {
 		s.apiOpsError(w, r, err)
 		return
 	}
 	// Compact, unlike the other answers: the picture is the largest answer a busy map asks
 	// for again and again.
+	body, err := appendCOP(nil, cop)
+	if err != nil {
+		s.apiOpsError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "private, no-store")
-	_ = json.NewEncoder(w).Encode(cop)
+	_, _ = w.Write(body)
+}
+
+// appendCOP appends the picture as json.Encoder writes it, the operational layers by
+// ops.Layer.AppendJSON, which copies their features' kept encodings.
+func appendCOP(b []byte, cop map[string]any) ([]byte, error) {
+	size := 2
+	for name, v := range cop {
+		size += len(name) + 4
+		if l, ok := v.(ops.Layer); ok {
+			size += l.SizeHint()
+		}
+	}
+	b = append(slices.Grow(b, size), '{')
+	for i, name := range slices.Sorted(maps.Keys(cop)) {
+		key, err := json.Marshal(name)
+		if err != nil {
+			return b, err
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(b, key...), ':')
+		if l, ok := cop[name].(ops.Layer); ok {
+			b, err = l.AppendJSON(b)
+		} else {
+			var v []byte
+			v, err = json.Marshal(cop[name])
+			b = append(b, v...)
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}', '\n'), nil
 }
 
 func (s *Server) apiOpsDashboard(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
@@ -62,6 +100,8 @@ type copData struct {
 	Incidents []store.OpsRecord
 	// Labels is JSON for the script: layer, status and property names in the page's language.
 	Labels string
+	// Own are the warnings and hazard layers' toggles and labels (cop_layers.go).
+	Own copOwnPage
 }
 
 // copFigures are the dashboard's headline numbers.
@@ -115,6 +155,10 @@ func (s *Server) copPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		return
 	}
 	data := copData{Dashboard: d, Figures: dashboardFigures(d), Incidents: incidents, Labels: labels}
+	if data.Own, err = s.copOwnPage(rc.Lang); err != nil {
+		s.internal(w, r, rc, err)
+		return
+	}
 	for _, k := range ops.COPLayers {
 		data.Layers = append(data.Layers, option{string(k), s.label(rc.Lang, "ops.layer", string(k))})
 	}

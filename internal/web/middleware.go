@@ -83,7 +83,7 @@ func (s *Server) guard(rt route) http.Handler {
 		// another site cannot send application/json here without a CORS preflight, which this
 		// server never grants.
 		publicJSON := rt.access == public && rt.kind == kindAPI && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
-		if !safeMethod(r.Method) && !publicJSON && !s.csrfOK(r, rc) {
+		if !safeMethod(r.Method) && !publicJSON && !rt.ownCredential && !s.csrfOK(r, rc) {
 			s.fail(w, r, rc, rt, http.StatusForbidden, s.Catalog.T(rc.Lang, "error.csrf"))
 			return
 		}

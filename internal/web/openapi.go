@@ -138,7 +138,7 @@ func list(key, item string) map[string]any {
 // its handlers). A name defined twice is a programming error the OpenAPI test catches.
 func allSchemas() map[string]any {
 	out := map[string]any{}
-	for _, set := range []map[string]any{coreSchemas, contactGroupSchemas, subscriptionSchemas, geographySchemas, opsSchemas, hazardSchemas} {
+	for _, set := range []map[string]any{coreSchemas, contactGroupSchemas, subscriptionSchemas, unsubscribeSchemas, geographySchemas, opsSchemas, hazardSchemas, copLayerSchemas, copChartSchemas} {
 		for name, schema := range set {
 			if _, dup := out[name]; dup {
 				panic("web: OpenAPI schema " + name + " defined twice")

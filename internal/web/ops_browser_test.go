@@ -2,14 +2,19 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/feed"
 	"github.com/taawun/taawun/internal/i18n"
 	"github.com/taawun/taawun/internal/testenv"
 )
@@ -145,12 +150,45 @@ func TestBrowserOperations(t *testing.T) {
 	b.submitForm("#shelter-new")
 	b.waitFor("the shelter is listed", `(() => { const r = document.querySelector("#shelters tr[data-shelter]"); return !!r && r.textContent.includes("52 / 300"); })()`)
 
-	// The operating picture draws them, and follows a change made elsewhere.
+	// A warning of the province in effect over Lahore, and an earthquake read from a source.
+	n.addUser(t, "PDMA Punjab", "duty.punjab", auth.RoleDutyOfficer)
+	n.addUser(t, "PDMA Punjab", "approver.punjab", auth.RoleApprover)
+	issueWarning(t, n.login(t, "duty.punjab"), n.login(t, "approver.punjab"), "Flood on the Ravi at Shahdara", "31.55,74.20 31.70,74.20 31.70,74.40 31.55,74.40 31.55,74.20")
+	mag := 5.1
+	n.addHazard(t, feed.Event{Type: feed.TypeEarthquake, Title: "M 5.1 - Punjab", Time: time.Now().Add(-time.Hour), Updated: time.Now(), Lat: 32.1, Lon: 73.9,
+		Magnitude: &mag, Keys: []string{"usgs:browser-test"}, Geometry: json.RawMessage(`{"type":"Point","coordinates":[73.9,32.1]}`)})
+
+	// The operating picture draws them, with the warnings and hazard layers and the charts, and
+	// follows a change made elsewhere.
+	b.do("keep the map where the test can open its popups", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.addEventListener("taawun:mapready", e => { window.__copMap = e.detail.map; }, true);`})
+		return err
+	}))
 	b.do("open the operating picture", clickAndLoad(`.subnav a[href="/ops"]`))
 	b.checkPage(i18n.Urdu, "ops.cop.title")
 	b.waitFor("the layers are drawn", `(() => { const m = document.getElementById("cop-map");
-		return m.getAttribute("data-features-incident") === "1" && m.getAttribute("data-features-shelter") === "1" && m.getAttribute("data-features-warehouse") === "1"; })()`)
+		return m.getAttribute("data-features-incident") === "1" && m.getAttribute("data-features-shelter") === "1" && m.getAttribute("data-features-warehouse") === "1" &&
+			m.getAttribute("data-features-alert") === "1" && m.getAttribute("data-features-hazard") === "1"; })()`)
+	b.wantText(i18n.Urdu, `#cop-filters label:has(input[value="alert"])`, "copmap.layer.alert")
+	b.wantText(i18n.Urdu, `#cop-filters label:has(input[value="hazard"])`, "copmap.layer.hazard")
+	b.wantText(i18n.Urdu, `#cop-charts [data-chart="shelters"] figcaption`, "copmap.chart.shelters")
+	b.waitFor("the charts are drawn", fmt.Sprintf(`(() => { const c = document.getElementById("cop-charts");
+		const shelter = c.querySelector('[data-chart="shelters"] .bar-row');
+		const incident = c.querySelector('[data-chart="incidents"] .bar-row[data-key="riverine_flood"]');
+		return !!shelter && shelter.textContent.includes("52 / 300") && !!incident && incident.textContent.includes(%q); })()`, cat.T(i18n.Urdu, "hazard.riverine_flood")))
+	// Right to left: the bars start at the right edge of their track.
+	b.waitFor("the bars run right to left", `(() => { const seg = document.querySelector('#cop-charts [data-chart="shelters"] .bar-row .seg');
+		const track = seg.parentElement.getBoundingClientRect(), r = seg.getBoundingClientRect();
+		return getComputedStyle(seg.parentElement).direction === "rtl" && Math.abs(r.right - track.right) < 1.5 && r.left > track.left + 1; })()`)
+	// The popups of a warning and of an event link to their pages.
+	for _, l := range []struct{ kind, link string }{{"alert", "/warnings/"}, {"hazard", "/hazards/"}} {
+		b.eval(fmt.Sprintf(`(() => { let n = 0; window.__copMap.eachLayer(l => {
+			if (!n && l.feature && l.feature.properties.kind === %q) { l.openPopup(); n++; } }); return String(n); })()`, l.kind))
+		b.waitFor("the "+l.kind+" popup links to its page", fmt.Sprintf(`!!document.querySelector('.leaflet-popup-content a[href^=%q]')`, l.link))
+	}
 	b.screenshot("ops-03-cop-ur")
+	chartsBefore := b.eval(`document.getElementById("cop-charts").getAttribute("data-refreshed")`)
 	colleague := n.login(t, "ops.punjab") // another session of the province, e.g. the control room
 	resp := colleague.PostJSON("/api/v1/teams", map[string]any{"title": "Rescue 1122 Lahore water rescue", "geometry": map[string]any{"type": "Point", "coordinates": []float64{74.3, 31.5}},
 		"data": map[string]any{"type": "rescue1122_water", "size": 14}})
@@ -158,6 +196,7 @@ func TestBrowserOperations(t *testing.T) {
 		t.Fatalf("create team: %d %s", resp.StatusCode, colleague.Body(resp))
 	}
 	b.waitFor("the new team appears live", `document.getElementById("cop-map").getAttribute("data-features-team") === "1"`)
+	b.waitFor("the charts are redrawn live", fmt.Sprintf(`Number(document.getElementById("cop-charts").getAttribute("data-refreshed")) > %s`, chartsBefore))
 
 	for _, lang := range []i18n.Lang{i18n.Russian, i18n.Chinese, i18n.English} {
 		b.switchLanguage(lang)

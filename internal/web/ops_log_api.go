@@ -227,7 +227,7 @@ func (s *Server) apiSitrepSummary(w http.ResponseWriter, r *http.Request, rc *re
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"as_of": asOf, "reports": list, "rollup": rows, "rule": ops.RollupRule,
-		"daily": ops.Periods(reports, from, asOf.Add(time.Nanosecond), 24*time.Hour)})
+		"daily": ops.Periods(reports, ops.ParentsOf(rows), from, asOf.Add(time.Nanosecond), 24*time.Hour)})
 }
 
 func (s *Server) apiSitrepReport(w http.ResponseWriter, r *http.Request, rc *reqCtx) {

@@ -208,7 +208,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	})
 	for _, a := range rollup {
 		row := areaRow{AreaTotal: a, Name: a.Code, Values: ops.Values(a.Total)}
-		if reg, ok, _ := geodata.RegionByCode(a.Code); ok {
+		if reg, ok, _ := s.Regions.Region(ctx, a.Code); ok {
 			row.Name = reg.Name(string(rc.Lang))
 		}
 		d.Areas = append(d.Areas, row)
@@ -217,8 +217,14 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if country, ok, _ := geodata.RegionByCode(rc.P.Org.Country); ok {
 		d.AreaCodes = append(d.AreaCodes, option{country.Code, country.Name(string(rc.Lang))})
 		provinces, _ := geodata.ProvincesOf(country.Code)
+		districts, _ := s.Regions.Districts(ctx, country.Code) // imported ones, below their provinces
 		for _, p := range provinces {
 			d.AreaCodes = append(d.AreaCodes, option{p.Code, p.Name(string(rc.Lang))})
+			for _, dist := range districts {
+				if dist.Province == p.Code {
+					d.AreaCodes = append(d.AreaCodes, option{dist.Code, "— " + dist.Name(string(rc.Lang))})
+				}
+			}
 		}
 	}
 	lists, err := ops.Checklists()

@@ -119,6 +119,7 @@ var opsSchemas = func() map[string]any {
 				"covers": map[string]any{"type": "boolean"}, "distance_km": map[string]any{"type": "number", "description": "-1 when unknown"}})}}),
 		"Quantity": object([]string{"quantity"}, map[string]any{"quantity": opsQty}),
 		"COP": map[string]any{"type": "object", "description": "one GeoJSON FeatureCollection per requested layer (truncated: true when capped)",
+			"properties": map[string]any{"alert": ref("COPAlertLayer"), "hazard": ref("COPHazardLayer")},
 			"additionalProperties": object([]string{"type", "features"}, map[string]any{"type": enumOf("FeatureCollection"),
 				"features": map[string]any{"type": "array", "items": opsObj}, "truncated": map[string]any{"type": "boolean"}})},
 		"OpsDashboard": object([]string{"counts"}, map[string]any{"counts": opsObj, "overdue_tasks": opsCount,

@@ -40,6 +40,11 @@ type route struct {
 	// maxBody overrides the server's body limit (bulk imports).
 	maxBody int64
 	handle  func(w http.ResponseWriter, r *http.Request, rc *reqCtx)
+
+	// ownCredential routes act on a signed token the request carries, never on a session, so
+	// the guard asks for no CSRF token (RFC 8058 one-click unsubscribe posts none); a handler
+	// that also takes a session's form checks CSRF itself.
+	ownCredential bool
 }
 
 // routeTable lists every route the node serves: the core routes below and those of each area,
@@ -50,9 +55,11 @@ func (s *Server) routeTable() []route {
 		s.coreRoutes(),
 		s.contactGroupRoutes(),
 		s.subscriptionRoutes(),
+		s.unsubscribeRoutes(),
 		s.geographyRoutes(),
 		s.pushRoutes(),
 		s.opsRoutes(),
+		s.copChartRoutes(),
 		s.hazardRoutes(),
 	} {
 		all = append(all, area...)

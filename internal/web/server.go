@@ -59,6 +59,8 @@ type Options struct {
 	// PushPublicKey is the node's VAPID public key browsers subscribe to Web Push with; empty
 	// hides the push option of the subscription page.
 	PushPublicKey string
+	// Unsubscribe checks the tokens of unsubscribe links; nil derives its key from Node.Key.
+	Unsubscribe *dissem.UnsubscribeLinks
 	// SSELifetime bounds one live-stream connection; the page reconnects after it.
 	SSELifetime time.Duration
 	// Ops runs emergency operations; nil makes one over Store.
@@ -95,11 +97,11 @@ func New(opts Options) (*Server, error) {
 	if opts.SSELifetime <= 0 {
 		opts.SSELifetime = 30 * time.Minute
 	}
-	if opts.Ops == nil {
-		opts.Ops = ops.New(opts.Store, opts.Clock)
-	}
 	if opts.Regions == nil {
 		opts.Regions = &regions.Lookup{Store: opts.Store, Clock: opts.Clock}
+	}
+	if opts.Ops == nil {
+		opts.Ops = &ops.Service{Store: opts.Store, Clock: opts.Clock, Areas: opts.Regions}
 	}
 	if opts.Targeter == nil {
 		opts.Targeter = dissem.ScanTargeter{Store: opts.Store}
@@ -107,6 +109,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Population == nil {
 		opts.Population = &population.Layers{}
 	}
+	opts.Unsubscribe = unsubscribeLinks(opts)
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}

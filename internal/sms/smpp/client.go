@@ -33,6 +33,11 @@ type Config struct {
 	// OnReceipt receives every delivery receipt, on the connection's reader goroutine, before
 	// the deliver_sm is acknowledged; it must not block for long.
 	OnReceipt func(Receipt)
+	// OnMessage receives every mobile-originated message (a subscriber's reply, such as STOP),
+	// on the connection's reader goroutine, before the deliver_sm is acknowledged; it must not
+	// block (a Submit from it would wait for a response this goroutine reads). An error answers
+	// the SMSC with a temporary failure, so that it delivers the message again later.
+	OnMessage func(MO) error
 	// Dial opens the connection; net.Dialer.DialContext when nil.
 	Dial   func(ctx context.Context, network, addr string) (net.Conn, error)
 	Logger *slog.Logger

@@ -2,7 +2,8 @@
 // SMSC: a PDU codec (bind_transceiver, submit_sm, deliver_sm, enquire_link, unbind,
 // generic_nack and their responses, with TLV optional parameters) and a Client that binds as a
 // transceiver, submits with a window of outstanding requests, keeps the link alive with
-// enquire_link, reconnects with backoff, and hands delivery receipts to a callback.
+// enquire_link, reconnects with backoff, and hands delivery receipts and mobile-originated
+// messages (a subscriber's STOP) to callbacks.
 //
 // It is written here rather than taken from a library because no maintained Go SMPP library is
 // available to us; interoperability is checked against Debian's Net::SMPP (libnet-smpp-perl).

@@ -222,6 +222,7 @@ func (s *session) deliver(p *PDU) {
 	if !ok {
 		return
 	}
+	status := StatusOK
 	if sm.ESMClass&esmTypeMask == ESMClassReceipt {
 		r, err := ParseReceipt(sm)
 		if err != nil {
@@ -229,11 +230,14 @@ func (s *session) deliver(p *PDU) {
 		} else if s.c.cfg.OnReceipt != nil {
 			s.c.cfg.OnReceipt(r)
 		}
-	} else {
-		// Mobile-originated messages are not used yet; acknowledge so the SMSC does not resend.
-		s.c.log.Info("smpp mobile-originated message ignored", "from", sm.SourceAddr)
+	} else if mo, err := ParseMO(sm); err != nil || s.c.cfg.OnMessage == nil {
+		// Acknowledged all the same: the SMSC would only send it again.
+		s.c.log.Info("smpp mobile-originated message ignored", "from", sm.SourceAddr, "err", err)
+	} else if err := s.c.cfg.OnMessage(mo); err != nil {
+		s.c.log.Warn("smpp mobile-originated message refused for now", "from", sm.SourceAddr, "err", err)
+		status = StatusXTAppn
 	}
-	_ = s.write(&PDU{Command: DeliverSMResp, Seq: p.Seq, Body: &SMResp{}})
+	_ = s.write(&PDU{Command: DeliverSMResp, Status: status, Seq: p.Seq, Body: &SMResp{}})
 }
 
 func (s *session) enquireLoop() {

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/taawun/taawun/internal/sms/gsm"
 	"github.com/taawun/taawun/internal/sms/smpp"
 )
 
@@ -38,6 +40,7 @@ type Stats struct {
 	InFlight, MaxInFlight                 int // submit_sm received but not yet answered
 	Conns                                 int // open connections
 	ReceiptsAcked                         int // deliver_sm_resp received
+	DeliverRefused                        int // deliver_sm_resp with an error status
 }
 
 // Server is the test SMSC. Its methods are safe for concurrent use.
@@ -181,7 +184,7 @@ type conn struct {
 	s     *Server
 	nc    net.Conn
 	wmu   sync.Mutex
-	bound bool // only the serve goroutine touches it
+	bound atomic.Bool // set by the serve goroutine; SendMO reads it
 	seq   uint32
 	wg    sync.WaitGroup
 }
@@ -230,7 +233,7 @@ func (c *conn) handle(p *smpp.PDU) bool {
 		b := p.Body.(*smpp.Bind)
 		status := smpp.StatusOK
 		switch {
-		case c.bound:
+		case c.bound.Load():
 			status = smpp.StatusAlyBnd
 		case b.SystemID != s.cfg.SystemID:
 			status = smpp.StatusInvSysID
@@ -239,7 +242,7 @@ func (c *conn) handle(p *smpp.PDU) bool {
 		}
 		resp := &smpp.PDU{Command: smpp.BindTransceiverResp, Status: status, Seq: p.Seq}
 		if status == smpp.StatusOK {
-			c.bound = true
+			c.bound.Store(true)
 			s.mu.Lock()
 			s.stats.Binds++
 			s.mu.Unlock()
@@ -259,7 +262,7 @@ func (c *conn) handle(p *smpp.PDU) bool {
 		c.write(&smpp.PDU{Command: smpp.UnbindResp, Seq: p.Seq})
 		return false
 	case smpp.SubmitSM:
-		if !c.bound {
+		if !c.bound.Load() {
 			c.write(&smpp.PDU{Command: smpp.SubmitSMResp, Status: smpp.StatusInvBndSts, Seq: p.Seq})
 			break
 		}
@@ -267,6 +270,9 @@ func (c *conn) handle(p *smpp.PDU) bool {
 	case smpp.DeliverSMResp:
 		s.mu.Lock()
 		s.stats.ReceiptsAcked++
+		if p.Status != smpp.StatusOK {
+			s.stats.DeliverRefused++
+		}
 		s.mu.Unlock()
 	case smpp.EnquireLinkResp, smpp.UnbindResp, smpp.GenericNack:
 	default:
@@ -371,15 +377,45 @@ func (s *Server) finish(sm *smpp.SM, texts [][]byte, ids []string, concat string
 	return nil
 }
 
+// SendMO delivers text from a handset (from) to the service number (to) as a mobile-originated
+// deliver_sm on a bound connection: GSM-7 when the text allows, else UCS-2, as a phone sends it.
+func (s *Server) SendMO(from, to, text string) error {
+	sm := &smpp.SM{SourceTON: 1, SourceNPI: 1, SourceAddr: from, DestAddr: to}
+	if gsm.IsGSM7(text) {
+		sm.DataCoding = smpp.DataCodingDefault
+		sm.ShortMessage, _ = gsm.AppendEncode(nil, text)
+	} else {
+		sm.DataCoding = smpp.DataCodingUCS2
+		sm.ShortMessage = smpp.AppendUCS2(nil, text)
+	}
+	s.mu.Lock()
+	var bound *conn
+	for c := range s.conns {
+		if c.bound.Load() {
+			bound = c
+			break
+		}
+	}
+	s.mu.Unlock()
+	if bound == nil {
+		return errors.New("smpptest: no bound connection to deliver to")
+	}
+	bound.write(&smpp.PDU{Command: smpp.DeliverSM, Seq: bound.nextSeq(), Body: sm})
+	return nil
+}
+
+func (c *conn) nextSeq() uint32 {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.seq++
+	return c.seq
+}
+
 // receipt sends a DELIVRD receipt for id in both the text format and the TLVs.
 func (c *conn) receipt(sm *smpp.SM, id string) {
 	now := time.Now().UTC().Format("0601021504")
 	text := fmt.Sprintf("id:%s sub:001 dlvrd:001 submit date:%s done date:%s stat:DELIVRD err:000 text:", id, now, now)
-	c.wmu.Lock()
-	c.seq++
-	seq := c.seq
-	c.wmu.Unlock()
-	c.write(&smpp.PDU{Command: smpp.DeliverSM, Seq: seq, Body: &smpp.SM{
+	c.write(&smpp.PDU{Command: smpp.DeliverSM, Seq: c.nextSeq(), Body: &smpp.SM{
 		SourceAddr: sm.DestAddr, DestAddr: sm.SourceAddr, ESMClass: smpp.ESMClassReceipt,
 		ShortMessage: []byte(text),
 		TLVs:         smpp.TLVs{smpp.CString(smpp.TagReceiptedMessageID, id), smpp.U8(smpp.TagMessageState, 2)},

@@ -148,6 +148,10 @@ func testOpsVisibility(t *testing.T, s store.Store, _ *clock.Manual) {
 	if shares, _ := s.OpsRecords().Shares(ctx, rec.ID); len(shares) != 1 || shares[0] != karachi.ID {
 		t.Fatalf("Shares = %v", shares)
 	}
+	unshared := mustRecord(t, s, store.OpsRecord{Kind: store.OpsTask, OrgID: punjab.ID, Status: "open", Title: "Unshared task"})
+	if m, err := s.OpsRecords().SharesOf(ctx, []string{rec.ID, unshared.ID}); err != nil || len(m) != 1 || len(m[rec.ID]) != 1 || m[rec.ID][0] != karachi.ID {
+		t.Fatalf("SharesOf = %v, %v", m, err)
+	}
 }
 
 func testOpsInvalid(t *testing.T, s store.Store, _ *clock.Manual) {

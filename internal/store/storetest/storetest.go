@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecipientsAndNotifications", testRecipientsAndNotifications},
 		{"SubscriptionConfirm", testSubscriptionConfirm},
 		{"RecipientRemoveChannel", testRemoveChannel},
+		{"RecipientUnsubscribeByAddress", testUnsubscribeByAddress},
 		{"DeliveryBatchesPlanClaimAdvance", testDeliveryBatches},
 		{"ContactGroupsAndOfficials", testContactGroupsAndOfficials},
 		{"HandsetReceiptsMeetInEitherOrder", testHandsetReceipts},

@@ -6,8 +6,13 @@
  * share with the viewer are picked up by a refresh every minute. The key figures above the map
  * are refreshed with it.
  *
+ * Beside the records it draws the warnings in effect (areas coloured by CAP severity) and the
+ * hazard events (coloured by alert level), each with a popup linking to its page. Whenever it
+ * refreshes the figures it tells the charts (cop-charts.js) with a "taawun:opschanged" event.
+ *
  * Attributes read from #cop-map: data-cop-url, data-events-url, data-labels (JSON of layer,
- * status and property names in the page's language).
+ * status and property names in the page's language), data-own-labels (JSON of the warnings and
+ * hazard layers' names and vocabularies).
  * Attributes written on #cop-map: data-features-<layer> (features drawn), data-refreshed (count).
  * No inline handlers or eval: works under script-src 'self'.
  */
@@ -17,9 +22,16 @@
   if (!el) { return; }
   var labels = {};
   try { labels = JSON.parse(el.getAttribute("data-labels") || "{}"); } catch (e) { labels = {}; }
-  var COLORS = { incident: "#c0392b", shelter: "#2471a3", warehouse: "#7d6608", team: "#1e8449", request: "#d35400", offer: "#8e44ad", distribution: "#117a65" };
+  var own = {};
+  try { own = JSON.parse(el.getAttribute("data-own-labels") || "{}"); } catch (e) { own = {}; }
+  labels.layer = labels.layer || {};
+  Object.keys(own.layer || {}).forEach(function (k) { labels.layer[k] = own.layer[k]; });
+  var COLORS = { alert: "#e67e22", hazard: "#6c3483", incident: "#c0392b", shelter: "#2471a3", warehouse: "#7d6608", team: "#1e8449", request: "#d35400", offer: "#8e44ad", distribution: "#117a65" };
+  var SEVERITY_COLORS = { Extreme: "#7b241c", Severe: "#e74c3c", Moderate: "#f39c12", Minor: "#f4d03f" };
+  var LEVEL_COLORS = { red: "#c0392b", orange: "#e67e22", yellow: "#f1c40f", green: "#27ae60" };
   var OPEN = "active,contained,open,full,standby,deployed,dispatched";
-  var LIVE_KINDS = /^(incident|task|shelter|team|warehouse|request|offer|distribution|stock|log|sitrep|checklist)\./;
+  var LIVE_KINDS = /^(incident|task|shelter|team|warehouse|request|offer|distribution|stock|log|sitrep|checklist|alert|hazard)\./;
+  var lang = document.documentElement.lang || "en";
   var filters = document.getElementById("cop-filters");
   var statusEl = document.getElementById("cop-status");
   var figures = document.getElementById("cop-figures");
@@ -50,7 +62,41 @@
     parent.appendChild(div);
   }
 
+  function when(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) { return iso || ""; }
+    try { return d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC"; } catch (e) { return iso; }
+  }
+
+  function vocab(set, v) { return ((own[set] || {})[v]) || v; }
+
+  // popupOwn is the popup of a warning or a hazard event: its title linked to its page.
+  function popupOwn(kind, f) {
+    var p = f.properties || {};
+    var t = own.text || {};
+    var box = document.createElement("div");
+    var title = document.createElement("a");
+    title.href = p.link;
+    title.setAttribute("dir", "auto");
+    title.textContent = kind === "alert" ? p.headline : (p.title || vocab("hazard_type", p.type));
+    box.appendChild(title);
+    if (kind === "alert") {
+      line(box, labels.layer.alert + " · " + vocab("status", p.status));
+      if (p.event) { line(box, t.event + ": " + p.event); }
+      line(box, t.severity + ": " + vocab("severity", p.severity) + " · " + t.urgency + ": " + vocab("urgency", p.urgency));
+      if (p.areas) { line(box, t.areas + ": " + p.areas); }
+      line(box, t.expires + ": " + when(p.expires));
+    } else {
+      line(box, labels.layer.hazard + " · " + vocab("hazard_type", p.type));
+      if (p.magnitude !== undefined) { line(box, t.magnitude + ": " + new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(p.magnitude)); }
+      if (p.alert_level) { line(box, t.level + ": " + vocab("level", p.alert_level)); } else if (p.severity) { line(box, t.severity + ": " + vocab("severity", p.severity)); }
+      line(box, t.time + ": " + when(p.time));
+    }
+    return box;
+  }
+
   function popup(kind, f) {
+    if (kind === "alert" || kind === "hazard") { return popupOwn(kind, f); }
     var p = f.properties || {};
     var box = document.createElement("div");
     var title = document.createElement(kind === "incident" ? "a" : "strong");
@@ -70,11 +116,22 @@
   function draw(kind, fc) {
     if (drawn[kind]) { map.removeLayer(drawn[kind]); delete drawn[kind]; }
     if (!fc) { el.removeAttribute("data-features-" + kind); return; }
-    var color = COLORS[kind] || "#333";
+    var colorOf = function (f) {
+      var p = (f && f.properties) || {};
+      if (kind === "alert") { return SEVERITY_COLORS[p.severity] || COLORS.alert; }
+      if (kind === "hazard") { return LEVEL_COLORS[p.alert_level] || SEVERITY_COLORS[p.severity] || COLORS.hazard; }
+      return COLORS[kind] || "#333";
+    };
     drawn[kind] = L.geoJSON(fc, {
-      style: function () { return { color: color, weight: 2, fillOpacity: 0.15 }; },
+      style: function (f) {
+        if (kind === "alert") { return { color: colorOf(f), weight: 2, dashArray: "6 4", fillOpacity: 0.12 }; }
+        return { color: colorOf(f), weight: 2, fillOpacity: 0.15 };
+      },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: kind === "incident" ? 9 : 6, color: "#fff", weight: 1, fillColor: color, fillOpacity: 0.9 });
+        if (kind === "hazard") {
+          return L.circleMarker(latlng, { radius: 10, color: COLORS.hazard, weight: 3, fillColor: colorOf(f), fillOpacity: 0.6 });
+        }
+        return L.circleMarker(latlng, { radius: kind === "incident" ? 9 : 6, color: "#fff", weight: 1, fillColor: colorOf(f), fillOpacity: 0.9 });
       },
       onEachFeature: function (f, layer) { layer.bindPopup(function () { return popup(kind, f); }); }
     }).addTo(map);
@@ -109,6 +166,7 @@
       set("requests", n("request", "open") + n("request", "dispatched"));
       set("overdue", d.overdue_tasks || 0);
     });
+    document.dispatchEvent(new Event("taawun:opschanged"));
   }
 
   function schedule() {
