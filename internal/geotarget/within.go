@@ -23,7 +23,13 @@ type Territory struct {
 	cells          []atomic.Uint32
 	cellLo         [2]int32
 	cellsX, cellsY int32
+	// borderEdges holds the territory's own edges, both ways round: an area clipped to the
+	// territory copies them, and every point of one lies on the border.
+	borderEdges map[[2]orb.Point]struct{}
 }
+
+// maxBorderEdges bounds the memory of borderEdges (about 80 bytes an edge each way).
+const maxBorderEdges = 200_000
 
 // Verdicts of a cell no edge crosses.
 const (
@@ -43,6 +49,17 @@ func NewTerritory(mp orb.MultiPolygon) (*Territory, error) {
 		return nil, fmt.Errorf("geotarget: territory: %w", err)
 	}
 	t := &Territory{area: area, edges: newEdgeGrid(mp), bound: mp.Bound()}
+	if n := vertexCount(mp); n <= maxBorderEdges {
+		t.borderEdges = make(map[[2]orb.Point]struct{}, 2*n)
+		for _, poly := range mp {
+			for _, ring := range poly {
+				for i := 0; i+1 < len(ring); i++ {
+					t.borderEdges[[2]orb.Point{ring[i], ring[i+1]}] = struct{}{}
+					t.borderEdges[[2]orb.Point{ring[i+1], ring[i]}] = struct{}{}
+				}
+			}
+		}
+	}
 	lo, hi := cellOf(t.bound.Min[0], t.bound.Min[1]), cellOf(t.bound.Max[0], t.bound.Max[1])
 	if n := int64(hi[0]-lo[0]+1) * int64(hi[1]-lo[1]+1); n <= maxRememberedCells {
 		t.cells, t.cellLo, t.cellsX, t.cellsY = make([]atomic.Uint32, n), lo, hi[0]-lo[0]+1, hi[1]-lo[1]+1
@@ -101,6 +118,9 @@ func (t *Territory) cellContains(c [2]int32) bool {
 func (t *Territory) FirstOutside(ring orb.Ring, step, tolKm float64) (p orb.Point, ok bool) {
 	for i := 0; i+1 < len(ring); i++ {
 		a, b := ring[i], ring[i+1]
+		if _, onBorder := t.borderEdges[[2]orb.Point{a, b}]; onBorder {
+			continue
+		}
 		n := max(1, int(math.Ceil(math.Hypot(b[0]-a[0], b[1]-a[1])/step)))
 		for k := range n {
 			f := float64(k) / float64(n)
@@ -111,6 +131,16 @@ func (t *Territory) FirstOutside(ring orb.Ring, step, tolKm float64) (p orb.Poin
 		}
 	}
 	return orb.Point{}, false
+}
+
+func vertexCount(mp orb.MultiPolygon) int {
+	n := 0
+	for _, poly := range mp {
+		for _, ring := range poly {
+			n += len(ring)
+		}
+	}
+	return n
 }
 
 // edgeGrid files a multipolygon's edges under the grid cells their bounding boxes cover, so that

@@ -73,3 +73,27 @@ func nearAnyEdge(mp orb.MultiPolygon, p orb.Point, km float64) bool {
 	}
 	return false
 }
+
+// TestFirstOutsideSkipsOnlyBorderEdges: a ring made of the territory's own edges is inside
+// however far its samples would fall from a coarse grid, and a ring that leaves along a
+// border vertex is still caught.
+func TestFirstOutsideSkipsOnlyBorderEdges(t *testing.T) {
+	punjab, ok, err := geodata.RegionByCode("PK-PB")
+	if err != nil || !ok {
+		t.Fatalf("PK-PB: %v %v", ok, err)
+	}
+	ter, err := NewTerritory(punjab.Geometry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring := punjab.Geometry[0][0]
+	if p, out := ter.FirstOutside(ring, 0.02, 0); out {
+		t.Fatalf("the territory's own outline leaves it at %v", p)
+	}
+	// A spike from a border vertex to a point 1° outside the bounding box and back.
+	b := ter.Bound()
+	spike := orb.Ring{ring[0], {b.Max[0] + 1, b.Max[1] + 1}, ring[1], ring[0]}
+	if _, out := ter.FirstOutside(spike, 0.02, 5); !out {
+		t.Fatal("a ring reaching far outside passes")
+	}
+}

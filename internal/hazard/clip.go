@@ -114,8 +114,13 @@ func sutherlandHodgman(subject, clip orb.Ring) orb.Ring {
 // capPolygon writes a ring as a CAP polygon ("lat,lon lat,lon …"), simplified to at most
 // maxPolygonPoints however detailed the jurisdiction's border.
 func capPolygon(ring orb.Ring) string {
+	// Each round simplifies the last one's result, so the rounds after the first are cheap; the
+	// points move at most the sum of the tolerances, under twice the last.
+	if len(ring) > maxPolygonPoints {
+		ring = ring.Clone()
+	}
 	for tol := 0.002; len(ring) > maxPolygonPoints && tol < 1; tol *= 2 {
-		ring = simplify.DouglasPeucker(tol).Ring(ring.Clone())
+		ring = simplify.DouglasPeucker(tol).Ring(ring)
 	}
 	// Rounded as written, without repeated points, so the check sees what CAP readers will.
 	var r orb.Ring
