@@ -192,7 +192,9 @@ func (s *Service) Token(ctx context.Context, secret string) (*Principal, error) 
 	if err != nil {
 		return nil, err
 	}
+	// The callers share the result: each gets its own copy, whose scope an append would copy.
 	p := *v.(*Principal)
+	p.Scope = slices.Clip(p.Scope)
 	return &p, nil
 }
 
