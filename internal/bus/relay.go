@@ -26,7 +26,8 @@ type Relay struct {
 	// Poll is the interval between checks when nothing wakes the relay; it also bounds how long
 	// an event committed by another server waits.
 	Poll time.Duration
-	// Batch is the most events published in one round.
+	// Batch is the most events published in one round (default 1,000: a round costs one read,
+	// one wait for acknowledgements and one write, which a burst of events should share).
 	Batch int
 
 	// afterPublish, in tests, runs after JetStream acknowledged a batch and before the outbox is
@@ -117,7 +118,7 @@ const publishTimeout = 10 * time.Second
 
 func (r *Relay) batch() int {
 	if r.Batch <= 0 {
-		return 256
+		return 1000
 	}
 	return r.Batch
 }

@@ -113,8 +113,22 @@ func (t *Trigger) HandleBatch(ctx context.Context, ids []string) []error {
 		}
 		return errs
 	}
+	events, links, err := t.load(ctx, ids)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
 	works := make([]eventWork, len(ids))
-	inParallel(len(ids), func(i int) { works[i] = t.plan(ctx, rules, orgs, ids[i]) })
+	inParallel(len(ids), func(i int) {
+		ev, ok := events[ids[i]]
+		if !ok {
+			works[i] = eventWork{err: fmt.Errorf("hazard event %s: %w", ids[i], store.ErrNotFound)}
+			return
+		}
+		works[i] = t.plan(ctx, rules, orgs, ev, links[ids[i]])
+	})
 	if err := t.writeFresh(ctx, works); err != nil {
 		for i := range works {
 			if len(works[i].fresh) > 0 {
@@ -154,15 +168,31 @@ func inParallel(n int, fn func(int)) {
 	wg.Wait()
 }
 
-// plan works out what the rules make of the event with id, writing nothing.
-func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[string]store.Org, id string) eventWork {
-	ev, err := t.Store.HazardEvents().Get(ctx, id)
+// load reads a batch's events and their links to rules, by event id.
+func (t *Trigger) load(ctx context.Context, ids []string) (map[string]store.HazardEvent, map[string][]store.TriggerDraft, error) {
+	evs, err := t.Store.HazardEvents().GetMany(ctx, ids)
 	if err != nil {
-		return eventWork{err: err}
+		return nil, nil, err
 	}
+	ls, err := t.Store.TriggerDrafts().ForEvents(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, links := make(map[string]store.HazardEvent, len(evs)), map[string][]store.TriggerDraft{}
+	for _, e := range evs {
+		events[e.ID] = e
+	}
+	for _, l := range ls {
+		links[l.EventID] = append(links[l.EventID], l)
+	}
+	return events, links, nil
+}
+
+// plan works out what the rules make of ev, given its links to rules, writing nothing.
+func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[string]store.Org, ev store.HazardEvent, links []store.TriggerDraft) eventWork {
 	w := eventWork{ev: ev}
 	if ev.Cancelled {
-		w.later, w.err = t.withdrawals(ctx, rules, ev)
+		w.later = withdrawals(rules, ev, links)
 		return w
 	}
 	var (
@@ -183,17 +213,13 @@ func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[
 		} else if !matchesImpact(r, ev, w.est) {
 			continue
 		}
-		_, err := t.Store.TriggerDrafts().Get(ctx, ev.ID, r.ID)
-		switch {
-		case err == nil:
+		if slices.ContainsFunc(links, func(l store.TriggerDraft) bool { return l.RuleID == r.ID }) {
 			w.later = append(w.later, laterRule{rule: r, reason: reason})
 			continue
-		case !errors.Is(err, store.ErrNotFound):
-			w.err = err
-			return w
 		}
 		out := freshOutcome{rule: r, org: orgs[r.OrgID], reason: reason}
 		if reason == "" {
+			var err error
 			out.sub, out.content, out.reason, err = t.prepareNew(ctx, r, out.org, ev, w.est)
 			if errors.Is(err, alert.ErrCAPFindings) {
 				// Drafted but not submitted: the one-by-one path keeps such a draft for an officer.
@@ -208,11 +234,7 @@ func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[
 
 // withdrawals lists the warnings drafted for ev, which its source has cancelled, that are not
 // withdrawn yet.
-func (t *Trigger) withdrawals(ctx context.Context, rules []store.TriggerRule, ev store.HazardEvent) ([]laterRule, error) {
-	links, err := t.Store.TriggerDrafts().ForEvent(ctx, ev.ID)
-	if err != nil {
-		return nil, err
-	}
+func withdrawals(rules []store.TriggerRule, ev store.HazardEvent, links []store.TriggerDraft) []laterRule {
 	var out []laterRule
 	for _, l := range links {
 		if l.AlertID == "" || l.State == store.TriggerPending || l.EventRevision >= ev.Revision {
@@ -226,7 +248,7 @@ func (t *Trigger) withdrawals(ctx context.Context, rules []store.TriggerRule, ev
 		}
 		out = append(out, laterRule{rule: r, withdraw: &l})
 	}
-	return out, nil
+	return out
 }
 
 // withdraw takes back the warning drafted for an event its source has cancelled: a version

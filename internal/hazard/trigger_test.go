@@ -276,7 +276,7 @@ func BenchmarkPlan(b *testing.B) {
 	orgs := map[string]store.Org{org.ID: org}
 	b.ReportAllocs()
 	for b.Loop() {
-		w := f.trigger.plan(ctx, []store.TriggerRule{r}, orgs, e.ID)
+		w := f.trigger.plan(ctx, []store.TriggerRule{r}, orgs, e, nil)
 		if len(w.fresh) != 1 || w.fresh[0].sub == nil {
 			b.Fatalf("plan: %+v", w)
 		}

@@ -125,6 +125,9 @@ type HazardEvents interface {
 	// Update replaces the event, adds keys it did not have and a revision.
 	Update(ctx context.Context, e *HazardEvent, rev HazardRevision) error
 	Get(ctx context.Context, id string) (HazardEvent, error)
+	// GetMany returns the events of ids that exist, in no particular order, without their keys:
+	// what a batch of bus events needs to be handled.
+	GetMany(ctx context.Context, ids []string) ([]HazardEvent, error)
 	// FindByKeys returns the event holding any of keys, or ErrNotFound.
 	FindByKeys(ctx context.Context, keys []string) (HazardEvent, error)
 	// List returns events newest first.
@@ -195,4 +198,6 @@ type TriggerDrafts interface {
 	Update(ctx context.Context, d *TriggerDraft) error
 	// ForEvent returns the links of one event.
 	ForEvent(ctx context.Context, eventID string) ([]TriggerDraft, error)
+	// ForEvents returns the links of several events, in no particular order.
+	ForEvents(ctx context.Context, eventIDs []string) ([]TriggerDraft, error)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -226,6 +227,26 @@ func (s hazardEvents) Get(ctx context.Context, id string) (store.HazardEvent, er
 	}
 	return e, s.loadKeys(ctx, &e)
 }
+
+func (s hazardEvents) GetMany(ctx context.Context, ids []string) ([]store.HazardEvent, error) {
+	var out []store.HazardEvent
+	for chunk := range slices.Chunk(ids, idsPerQuery) {
+		args := []any{mode.From(ctx).String()}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		evs, err := collect(ctx, s.q, "hazard events", scanHazard,
+			`SELECT `+hazardColumns+` FROM hazard_events WHERE mode = ? AND id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, evs...)
+	}
+	return out, nil
+}
+
+// idsPerQuery bounds the ids one IN list carries.
+const idsPerQuery = 500
 
 func (s hazardEvents) FindByKeys(ctx context.Context, keys []string) (store.HazardEvent, error) {
 	if len(keys) == 0 {

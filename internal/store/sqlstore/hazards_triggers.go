@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/taawun/taawun/internal/mode"
@@ -120,6 +121,23 @@ func (s triggerDrafts) Update(ctx context.Context, d *store.TriggerDraft) error 
 func (s triggerDrafts) ForEvent(ctx context.Context, eventID string) ([]store.TriggerDraft, error) {
 	return collect(ctx, s.q, "trigger drafts of event", scanTriggerDraft,
 		`SELECT `+triggerDraftColumns+` FROM trigger_drafts WHERE event_id = ? ORDER BY created_at, rule_id`, eventID)
+}
+
+func (s triggerDrafts) ForEvents(ctx context.Context, eventIDs []string) ([]store.TriggerDraft, error) {
+	var out []store.TriggerDraft
+	for chunk := range slices.Chunk(eventIDs, idsPerQuery) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		ds, err := collect(ctx, s.q, "trigger drafts of events", scanTriggerDraft,
+			`SELECT `+triggerDraftColumns+` FROM trigger_drafts WHERE event_id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
 }
 
 func scanTriggerDraft(r scanner) (store.TriggerDraft, error) {

@@ -104,6 +104,13 @@ func testHazardEvents(t *testing.T, s store.Store, clk *clock.Manual) {
 	if _, err := s.HazardEvents().FindByKeys(ctx, []string{"usgs:nothing"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("FindByKeys unknown = %v", err)
 	}
+	if many, err := s.HazardEvents().GetMany(ctx, []string{"no-such-event", e.ID}); err != nil || len(many) != 1 || many[0].ID != e.ID || many[0].Title != e.Title {
+		t.Fatalf("GetMany = %+v, %v", many, err)
+	}
+	exercise, _ := mode.Exercise("x1")
+	if many, err := s.HazardEvents().GetMany(mode.With(ctx, exercise), []string{e.ID}); err != nil || len(many) != 0 {
+		t.Fatalf("GetMany in an exercise found a live event: %+v, %v", many, err)
+	}
 
 	// An update from another network adds its key and a revision.
 	clk.Advance(time.Minute)
@@ -212,6 +219,9 @@ func testTriggerRulesAndDrafts(t *testing.T, s store.Store, clk *clock.Manual) {
 	}
 	if ds, err := s.TriggerDrafts().ForEvent(ctx, ev.ID); err != nil || len(ds) != 1 {
 		t.Fatalf("ForEvent = %+v, %v", ds, err)
+	}
+	if ds, err := s.TriggerDrafts().ForEvents(ctx, []string{"no-such-event", ev.ID}); err != nil || len(ds) != 1 || ds[0].RuleID != r.ID {
+		t.Fatalf("ForEvents = %+v, %v", ds, err)
 	}
 	if err := s.TriggerRules().Delete(ctx, r.ID); err != nil {
 		t.Fatal(err)
