@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/taawun/taawun/internal/geodata"
@@ -23,6 +25,8 @@ type Report struct {
 	AsOf      time.Time    `json:"as_of" xml:"asOf,attr"`
 	Generated time.Time    `json:"generated" xml:"generated,attr"`
 	Node      string       `json:"node" xml:"node,attr"`
+	// Lang is the language of the areas' names: the reader's.
+	Lang string `json:"lang" xml:"lang,attr"`
 	// Rule says in words how the figures were added up, so that a reader need not guess.
 	Rule  string       `json:"rule" xml:"rule"`
 	Areas []ReportArea `json:"areas" xml:"area"`
@@ -36,16 +40,20 @@ type ReportHeader struct {
 	Status string `json:"status" xml:"status,attr"`
 }
 
-// ReportArea is one area's line.
+// ReportArea is one area's line. Partners match areas by code; people read the name.
 type ReportArea struct {
-	Code     string            `json:"code" xml:"code,attr"`
-	Parent   string            `json:"parent,omitempty" xml:"parent,attr,omitempty"`
+	Code   string `json:"code" xml:"code,attr"`
+	Parent string `json:"parent,omitempty" xml:"parent,attr,omitempty"`
+	// Name is the area's name in the report's language, else in English, else its code (an
+	// area no lookup knows any more, such as a district whose import was replaced).
+	Name     string            `json:"name" xml:"name"`
 	Names    map[string]string `json:"names,omitempty" xml:"-"`
-	Name     string            `json:"-" xml:"name"`
 	Reported *time.Time        `json:"reported,omitempty" xml:"reported,attr,omitempty"`
 	Figures  map[string]int64  `json:"figures" xml:"-"`
 	Values   []ReportFigure    `json:"-" xml:"figure"`
 	Needs    string            `json:"needs,omitempty" xml:"needs,omitempty"`
+	// outline is the area's outline, for GeoJSON; nil when unknown.
+	outline orb.MultiPolygon
 }
 
 // ReportFigure is one figure in XML.
@@ -58,15 +66,28 @@ type ReportFigure struct {
 const RollupRule = "Figures are cumulative. Each area counts its latest report as at as_of; an area's figure is, " +
 	"figure by figure, the larger of its own report and the sum of the areas below it (district, province, country)."
 
-// NewReport builds the exchange form of a roll-up.
-func NewReport(inc store.OpsRecord, rows []AreaTotal, asOf, generated time.Time, node string) Report {
+// Report builds the exchange form of a roll-up for a reader of lang, naming the areas as the
+// service's Areas know them (imported districts included).
+func (s *Service) Report(ctx context.Context, inc store.OpsRecord, rows []AreaTotal, asOf, generated time.Time, node, lang string) (Report, error) {
+	return NewReport(ctx, geodata.LookupOr(s.Areas), lang, inc, rows, asOf, generated, node)
+}
+
+// NewReport builds the exchange form of a roll-up, the areas named in lang by areas.
+func NewReport(ctx context.Context, areas geodata.Lookup, lang string, inc store.OpsRecord, rows []AreaTotal, asOf, generated time.Time, node string) (Report, error) {
 	d, _ := Decode[IncidentData](inc)
 	r := Report{Incident: ReportHeader{ID: inc.ID, Title: inc.Title, Hazard: d.Hazard, Status: inc.Status}, AsOf: asOf.UTC(),
-		Generated: generated.UTC(), Node: node, Rule: RollupRule, Areas: []ReportArea{}}
+		Generated: generated.UTC(), Node: node, Lang: lang, Rule: RollupRule, Areas: []ReportArea{}}
 	for _, row := range rows {
-		a := ReportArea{Code: row.Code, Parent: row.Parent, Figures: figuresByName(row.Total), Needs: row.Needs}
-		if reg, ok, _ := geodata.RegionByCode(row.Code); ok {
-			a.Names, a.Name = reg.Names, reg.Names["en"]
+		a := ReportArea{Code: row.Code, Parent: row.Parent, Name: row.Code, Figures: figuresByName(row.Total), Needs: row.Needs}
+		reg, ok, err := areas.Region(ctx, row.Code)
+		if err != nil {
+			return Report{}, fmt.Errorf("ops: report: area %s: %w", row.Code, err)
+		}
+		if ok {
+			a.Names, a.outline = reg.Names, reg.Geometry
+			if n := reg.Name(lang); n != "" {
+				a.Name = n
+			}
 		}
 		if row.Own != nil {
 			at := row.Reported.UTC()
@@ -77,7 +98,7 @@ func NewReport(inc store.OpsRecord, rows []AreaTotal, asOf, generated time.Time,
 		}
 		r.Areas = append(r.Areas, a)
 	}
-	return r
+	return r, nil
 }
 
 // WriteJSON writes the report as JSON.
@@ -101,8 +122,8 @@ func (r Report) WriteXML(w io.Writer) error {
 	return err
 }
 
-// WriteCSV writes one line per area: code, parent, English name, time of its own report, the
-// figures, needs.
+// WriteCSV writes one line per area: code, parent, name in the report's language, time of its
+// own report, the figures, needs.
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	header := append([]string{"area_code", "parent_code", "area_name", "reported"}, FigureNames...)
@@ -126,14 +147,14 @@ func (r Report) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// WriteGeoJSON writes one feature per area with its outline (from the embedded regions; an
-// area without a known outline has a null geometry, which RFC 7946 allows).
+// WriteGeoJSON writes one feature per area with its outline (an area without a known outline
+// has a null geometry, which RFC 7946 allows).
 func (r Report) WriteGeoJSON(w io.Writer) error {
 	fc := geojson.NewFeatureCollection()
 	for _, a := range r.Areas {
 		var f *geojson.Feature
-		if reg, ok, _ := geodata.RegionByCode(a.Code); ok {
-			f = geojson.NewFeature(reg.Geometry)
+		if a.outline != nil {
+			f = geojson.NewFeature(a.outline)
 		} else {
 			f = &geojson.Feature{Type: "Feature", Properties: geojson.Properties{}}
 		}
@@ -147,7 +168,7 @@ func (r Report) WriteGeoJSON(w io.Writer) error {
 		}
 		fc.Append(f)
 	}
-	fc.ExtraMembers = geojson.Properties{"incident": r.Incident.ID, "as_of": r.AsOf, "rule": r.Rule}
+	fc.ExtraMembers = geojson.Properties{"incident": r.Incident.ID, "as_of": r.AsOf, "lang": r.Lang, "rule": r.Rule}
 	b, err := fc.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("ops: report geojson: %w", err)

@@ -171,6 +171,89 @@ func TestCOPWarningsAndHazardLayers(t *testing.T) {
 	wantProblem(t, duty, duty.Get("/api/v1/cop?layers=alert,volcano"), http.StatusUnprocessableEntity, "layers")
 }
 
+// TestCOPLayersFollowTheIncident: asked for one incident, the warnings and hazard layers show
+// only what the incident links (a source's own event by its key, an old event however old);
+// with the page's "open only" status filter only the warnings in effect and the events neither
+// cancelled nor expired, without it the incident's ended ones too. An incident the caller cannot
+// see links nothing.
+func TestCOPLayersFollowTheIncident(t *testing.T) {
+	n := newTestNode(t)
+	ctx := context.Background()
+	duty, approver := n.login(t, "duty.officer"), n.login(t, "approver")
+	n.addUser(t, "NDMA", "ops.ndma", auth.RoleOperationsOfficer)
+	opsNDMA := n.login(t, "ops.ndma")
+
+	square := "31.10,72.20 31.40,72.20 31.40,72.50 31.10,72.50 31.10,72.20"
+	linked := issueWarning(t, duty, approver, "High flood at Jhang", square)
+	unlinked := issueWarning(t, duty, approver, "Flood at Dadu", "26.60,67.50 26.90,67.50 26.90,67.90 26.60,67.90 26.60,67.50")
+	ended := issueWarning(t, duty, approver, "Past its expiry", square)
+	err := n.db.WithTx(ctx, func(tx store.Tx) error {
+		a, err := tx.Alerts().Get(ctx, ended)
+		if err != nil {
+			return err
+		}
+		a.Expires = time.Now().Add(-time.Minute)
+		return tx.Alerts().Update(ctx, &a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	called := issueWarning(t, duty, approver, "Called off", square)
+	decodeInto(t, duty, duty.PostJSON("/api/v1/alerts/"+called+"/revise", map[string]any{"kind": "Cancel", "content": map[string]any{"note": "River receding"}}), http.StatusOK, nil)
+	decodeInto(t, duty, duty.PostJSON("/api/v1/alerts/"+called+"/submit", nil), http.StatusOK, nil)
+	decodeInto(t, approver, approver.PostJSON("/api/v1/alerts/"+called+"/approve", nil), http.StatusOK, nil)
+
+	now := time.Now().UTC()
+	quake := func(title, key string, at time.Time, cancelled bool) string {
+		return n.addHazard(t, feed.Event{Type: feed.TypeEarthquake, Title: title, Time: at, Updated: now, Lat: 31.5, Lon: 72.6, Cancelled: cancelled,
+			Keys: []string{key}, Geometry: json.RawMessage(`{"type":"Point","coordinates":[72.6,31.5]}`)})
+	}
+	local := quake("M 5.4 - Jhang", "usgs:test-local", now.Add(-2*time.Hour), false)
+	bySource := quake("M 4.1 - Chiniot", "usgs:test-source", now.Add(-time.Hour), false)
+	old := quake("M 6.0 - two months ago", "usgs:test-old", now.Add(-60*24*time.Hour), false)
+	withdrawn := quake("Withdrawn", "usgs:test-withdrawn", now.Add(-time.Hour), true)
+	other := quake("M 4.9 - not this incident's", "usgs:test-other", now.Add(-time.Hour), false)
+
+	var inc idOnly
+	decodeInto(t, opsNDMA, opsNDMA.PostJSON("/api/v1/incidents", map[string]any{"title": "Chenab floods", "geometry": map[string]any{"type": "Point", "coordinates": []float64{72.4, 31.2}},
+		"data": map[string]any{"hazard": "riverine_flood", "alerts": []string{linked, ended, called},
+			"events": []map[string]string{{"kind": "hazard_event", "id": local}, {"kind": "usgs", "id": "test-source"}, {"kind": "hazard_event", "id": old},
+				{"kind": "hazard_event", "id": withdrawn}, {"kind": "gdacs", "id": "EQ:not-stored"}}}}), http.StatusCreated, &inc)
+
+	for _, c := range []struct {
+		name, query          string
+		alerts, hazards      []string
+		notAlerts, notEvents []string
+	}{
+		{"open only", "&status=active,contained,open,full,standby,deployed,dispatched", sorted(linked), sorted(local, bySource, old), []string{unlinked, ended, called}, []string{withdrawn, other}},
+		{"any status", "", sorted(linked, ended, called), sorted(local, bySource, old, withdrawn), []string{unlinked}, []string{other}},
+	} {
+		var got copAnswer
+		decodeInto(t, opsNDMA, opsNDMA.Get("/api/v1/cop?layers=alert,hazard&incident="+inc.ID+c.query), http.StatusOK, &got)
+		if !slices.Equal(got.ids("alert"), c.alerts) {
+			t.Errorf("%s: warnings %v, want %v, not %v", c.name, got.ids("alert"), c.alerts, c.notAlerts)
+		}
+		if !slices.Equal(got.ids("hazard"), c.hazards) {
+			t.Errorf("%s: hazard events %v, want %v, not %v", c.name, got.ids("hazard"), c.hazards, c.notEvents)
+		}
+	}
+	// The box still applies.
+	var away copAnswer
+	decodeInto(t, opsNDMA, opsNDMA.Get("/api/v1/cop?layers=alert,hazard&bbox=66,25,68,27&incident="+inc.ID), http.StatusOK, &away)
+	if len(away["alert"].Features)+len(away["hazard"].Features) != 0 {
+		t.Errorf("outside the box: %v %v", away.ids("alert"), away.ids("hazard"))
+	}
+	// A district's viewer does not see the national incident, so it links nothing for it.
+	lahore := n.login(t, "viewer.lahore")
+	for _, id := range []string{inc.ID, "no-such-incident"} {
+		var hidden copAnswer
+		decodeInto(t, lahore, lahore.Get("/api/v1/cop?layers=alert,hazard&incident="+id), http.StatusOK, &hidden)
+		if len(hidden["alert"].Features)+len(hidden["hazard"].Features) != 0 {
+			t.Errorf("incident %s for DDMA Lahore: %v %v", id, hidden.ids("alert"), hidden.ids("hazard"))
+		}
+	}
+}
+
 func sorted(ids ...string) []string {
 	slices.Sort(ids)
 	return ids

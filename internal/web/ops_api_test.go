@@ -176,12 +176,16 @@ func TestOpsAPIMainPath(t *testing.T) {
 func TestSitrepPDFShapesUrdu(t *testing.T) {
 	testenv.Need(t, testenv.Chromium() != "", "Chromium: install Debian chromium")
 	n := newTestNode(t, func(o *Options) { o.Chromium = testenv.Chromium() })
+	// A district's row too, named in Urdu (ops_print_test.go).
+	n.importLahore(t)
 	c := n.login(t, "ops.punjab") // prefers Urdu
 	var inc idOnly
 	decodeInto(t, c, c.PostJSON("/api/v1/incidents", map[string]any{"title": "دریائے چناب میں سیلاب", "geometry": map[string]any{"type": "Point", "coordinates": []float64{72.4, 31.2}},
 		"data": map[string]any{"hazard": "riverine_flood"}}), http.StatusCreated, &inc)
 	decodeInto(t, c, c.PostJSON("/api/v1/incidents/"+inc.ID+"/sitreps", map[string]any{"area_code": "PK-PB", "as_of": time.Now().Add(-time.Minute),
 		"dead": 7, "needs": "خیمے اور پینے کا پانی"}), http.StatusCreated, nil)
+	decodeInto(t, c, c.PostJSON("/api/v1/incidents/"+inc.ID+"/sitreps", map[string]any{"area_code": "PK401", "as_of": time.Now().Add(-time.Minute),
+		"dead": 2}), http.StatusCreated, nil)
 	resp := c.Get("/api/v1/incidents/" + inc.ID + "/report?format=pdf")
 	body := []byte(c.Body(resp))
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(body, []byte("%PDF-")) {

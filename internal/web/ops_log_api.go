@@ -241,7 +241,11 @@ func (s *Server) apiSitrepReport(w http.ResponseWriter, r *http.Request, rc *req
 		s.apiOpsError(w, r, err)
 		return
 	}
-	rep := ops.NewReport(inc, rows, asOf, s.Clock.Now(), s.Node.ID)
+	rep, err := s.Ops.Report(r.Context(), inc, rows, asOf, s.Clock.Now(), s.Node.ID, string(rc.Lang))
+	if err != nil {
+		s.apiOpsError(w, r, err)
+		return
+	}
 	format := r.URL.Query().Get("format")
 	if format == "pdf" {
 		s.sitrepPDF(w, r, rc, inc, rep)

@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/ops"
 	"github.com/taawun/taawun/internal/store"
 )
@@ -76,10 +75,7 @@ func (s *Server) printHTML(rc *reqCtx, inc store.OpsRecord, rep ops.Report) (str
 	d := printData{Report: rep, Incident: inc, Hazard: s.label(rc.Lang, "hazard", hd.Hazard), Figures: s.options(rc.Lang, "ops.figure", ops.FigureNames),
 		FontCSS: template.CSS(`@font-face{font-family:"Noto Nastaliq Urdu";src:url(data:font/woff2;base64,` + base64.StdEncoding.EncodeToString(font) + `) format("woff2");}`)}
 	for _, a := range rep.Areas {
-		row := printRow{Name: a.Code, Code: a.Code, Needs: a.Needs}
-		if reg, ok, _ := geodata.RegionByCode(a.Code); ok {
-			row.Name = reg.Name(string(rc.Lang))
-		}
+		row := printRow{Name: a.Name, Code: a.Code, Needs: a.Needs}
 		for _, name := range ops.FigureNames {
 			row.Values = append(row.Values, a.Figures[name])
 		}
