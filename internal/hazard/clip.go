@@ -211,6 +211,7 @@ const borderToleranceKm = 4.0
 // (inside or not) remembered.
 type prepared struct {
 	mp        orb.MultiPolygon
+	bounds    []orb.Bound // of each polygon of mp
 	territory *geotarget.Territory
 	mu        sync.Mutex
 	// inside remembers, by province code, whether the province lies inside the jurisdiction.
@@ -222,7 +223,11 @@ func prepare(mp orb.MultiPolygon) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &prepared{mp: mp, territory: t, inside: map[string]bool{}}, nil
+	p := &prepared{mp: mp, territory: t, inside: map[string]bool{}}
+	for _, poly := range mp {
+		p.bounds = append(p.bounds, poly.Bound())
+	}
+	return p, nil
 }
 
 // holds reports whether ring lies inside the jurisdiction: its vertices and points every 0.02°

@@ -56,6 +56,8 @@ type Trigger struct {
 
 	// prepared holds the jurisdictions prepared for point tests, by organisation version.
 	prepared sync.Map
+	// provinces holds each country's province outlines ([]provinceOutline).
+	provinces sync.Map
 }
 
 // Handle applies every enabled rule to the event with id.
@@ -416,6 +418,34 @@ func (t *Trigger) jurisdiction(org store.Org) (*prepared, error) {
 	return j, nil
 }
 
+// provinceOutline is the outer ring of one polygon of a province, with its bounding box.
+type provinceOutline struct {
+	code  string
+	outer orb.Ring
+	bound orb.Bound
+	// first marks the province's first polygon, the one its containment is judged by.
+	first bool
+}
+
+// provinceOutlines returns the outlines of a country's provinces, made once per country.
+func (t *Trigger) provinceOutlines(country string) ([]provinceOutline, error) {
+	if v, ok := t.provinces.Load(country); ok {
+		return v.([]provinceOutline), nil
+	}
+	regions, err := geodata.ProvincesOf(country)
+	if err != nil {
+		return nil, err
+	}
+	var out []provinceOutline
+	for _, pr := range regions {
+		for i, pp := range pr.Geometry {
+			out = append(out, provinceOutline{code: pr.Code, outer: pp[0], bound: pp.Bound(), first: i == 0})
+		}
+	}
+	t.provinces.Store(country, out)
+	return out, nil
+}
+
 // footprintPolygons is the hazard's footprint: the disc of intensity V or more for an
 // earthquake, the warning's areas otherwise.
 func footprintPolygons(e store.HazardEvent, est impact.Estimate) orb.MultiPolygon {
@@ -715,7 +745,7 @@ func (t *Trigger) areaCandidates(org store.Org, ev store.HazardEvent, est impact
 	if err != nil {
 		return nil, err
 	}
-	provinces, err := geodata.ProvincesOf(org.Country)
+	provinces, err := t.provinceOutlines(org.Country)
 	if err != nil {
 		return nil, err
 	}
@@ -740,19 +770,18 @@ func (t *Trigger) areaCandidates(org store.Org, ev store.HazardEvent, est impact
 			}
 			continue
 		}
-		for _, jp := range j.mp {
-			if !jp.Bound().Intersects(ring.Bound()) {
+		rb := ring.Bound()
+		for i, jp := range j.mp {
+			if !j.bounds[i].Intersects(rb) {
 				continue
 			}
 			piece := clipToConvex(jp[0], ring)
 			if piece == nil || keep(piece) {
 				continue
 			}
-			for _, pr := range provinces {
-				for _, pp := range pr.Geometry {
-					if pp.Bound().Intersects(ring.Bound()) && pp.Bound().Intersects(jp.Bound()) {
-						keep(clipToConvex(pp[0], ring))
-					}
+			for _, pp := range provinces {
+				if pp.bound.Intersects(rb) && pp.bound.Intersects(j.bounds[i]) {
+					keep(clipToConvex(pp.outer, ring))
 				}
 			}
 		}
@@ -769,8 +798,8 @@ func (t *Trigger) areaCandidates(org store.Org, ev store.HazardEvent, est impact
 	}
 	var regions []string
 	for _, pr := range provinces {
-		if touched[pr.Code] && len(pr.Geometry) > 0 && j.holdsProvince(pr.Code, pr.Geometry[0][0]) {
-			regions = append(regions, pr.Code)
+		if pr.first && touched[pr.code] && j.holdsProvince(pr.code, pr.outer) {
+			regions = append(regions, pr.code)
 		}
 	}
 	if len(regions) > 0 {
