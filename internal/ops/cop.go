@@ -22,11 +22,12 @@ type Feature struct {
 	Type     string          `json:"type"`
 	ID       string          `json:"id"`
 	Geometry json.RawMessage `json:"geometry"`
-	// Properties of a feature from the picture's index are shared with the index (a pointer
-	// keeps each answer's features small): read them, never change them.
+	// Geometry and Properties are nil in a feature from the picture's index, which keeps
+	// features encoded only (COPIndex): such a feature is its ID and its encoding, which
+	// MarshalJSON and Layer.AppendJSON write.
 	Properties *Properties `json:"properties"`
 	// encoded is the feature as JSON, kept by the picture's index so that an answer copies it
-	// instead of encoding it again.
+	// instead of encoding it again. It shares the index's memory: never change it.
 	encoded json.RawMessage
 }
 

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/taawun/taawun/internal/auth"
 	"github.com/taawun/taawun/internal/i18n"
@@ -39,7 +40,10 @@ func (s *Server) apiCOP(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	}
 	// Compact, unlike the other answers: the picture is the largest answer a busy map asks
 	// for again and again.
-	body, err := appendCOP(nil, cop)
+	buf := s.copBodies.get()
+	defer s.copBodies.put(buf)
+	body, err := appendCOP((*buf)[:0], cop)
+	*buf = body
 	if err != nil {
 		s.apiOpsError(w, r, err)
 		return
@@ -47,6 +51,27 @@ func (s *Server) apiCOP(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(body)
+}
+
+// copBodies are buffers for the picture's answers, reused: an answer is the largest garbage a
+// busy server makes, and garbage sets how often the collector runs.
+type copBodies struct{ pool sync.Pool }
+
+// copBodyKept bounds the buffers kept for reuse; the rare larger answer's is left to the
+// collector rather than held.
+const copBodyKept = 4 << 20
+
+func (p *copBodies) get() *[]byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+func (p *copBodies) put(b *[]byte) {
+	if cap(*b) <= copBodyKept {
+		p.pool.Put(b)
+	}
 }
 
 // appendCOP appends the picture as json.Encoder writes it, the operational layers by

@@ -81,6 +81,7 @@ type Server struct {
 	routes    []route
 	handler   http.Handler
 	metrics   *httpMetrics
+	copBodies copBodies // the operating picture's answer buffers (cop.go)
 }
 
 // New builds a Server.
