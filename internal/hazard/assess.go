@@ -25,6 +25,11 @@ const defaultDepthKm = 10.0
 // Assess estimates the impact of e: shaking by intensity band for an earthquake with a
 // magnitude, the population inside the areas of a warning.
 func Assess(est Estimator, e store.HazardEvent) (impact.Estimate, error) {
+	return assess(est, e, true)
+}
+
+// assess is Assess, with the footprint's discs drawn only when a map needs them.
+func assess(est Estimator, e store.HazardEvent, footprint bool) (impact.Estimate, error) {
 	if e.Type == "earthquake" {
 		if e.Magnitude == nil {
 			return impact.Estimate{}, fmt.Errorf("%w: the earthquake has no magnitude", ErrNoFootprint)
@@ -33,7 +38,7 @@ func Assess(est Estimator, e store.HazardEvent) (impact.Estimate, error) {
 		if e.DepthKm != nil {
 			depth = max(*e.DepthKm, 0)
 		}
-		return est.Earthquake(impact.Quake{Magnitude: *e.Magnitude, DepthKm: depth, Lat: e.Lat, Lon: e.Lon})
+		return est.Earthquake(impact.Quake{Magnitude: *e.Magnitude, DepthKm: depth, Lat: e.Lat, Lon: e.Lon, NoFootprint: !footprint})
 	}
 	polys, err := geometry(e.Geometry)
 	if err != nil {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/taawun/taawun/internal/clock"
 	"github.com/taawun/taawun/internal/feed"
 )
 
@@ -112,5 +114,24 @@ func TestSourceMetrics(t *testing.T) {
 	// A source never polled: down, no last success, nothing seen.
 	if len(got) != 5 || got["taawun_hazard_source_up"] != 0 || got["taawun_hazard_source_items_total"] != 0 {
 		t.Fatalf("metrics %v", got)
+	}
+}
+
+// BenchmarkIngestFeed stores a feed of 1,000 new earthquakes, the writer's share of the feed
+// benchmark before any trigger runs.
+func BenchmarkIngestFeed(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		f := newFixtureClock(b, clock.System{})
+		res, err := feed.Parse("usgs", quakeFeed(1000, uint64(i+1)), feed.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		if c, err := f.ingest.Ingest(context.Background(), f.src, res.Events); err != nil || c.New != 1000 {
+			b.Fatalf("ingest: %+v, %v", c, err)
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "µs/event")
 	}
 }

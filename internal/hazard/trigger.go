@@ -206,7 +206,7 @@ func (t *Trigger) plan(ctx context.Context, rules []store.TriggerRule, orgs map[
 			continue
 		}
 		if !assessed {
-			w.est, estErr = Assess(t.Impact, ev)
+			w.est, estErr = assess(t.Impact, ev, false)
 			assessed = true
 		}
 		reason := ""
@@ -446,6 +446,10 @@ func (t *Trigger) provinceOutlines(country string) ([]provinceOutline, error) {
 	return out, nil
 }
 
+// footprintPoints is how many vertices an earthquake's footprint disc has: its edges stay within
+// 0.5 % of the radius of the circle, far inside what the intensity equation can tell.
+const footprintPoints = 32
+
 // footprintPolygons is the hazard's footprint: the disc of intensity V or more for an
 // earthquake, the warning's areas otherwise.
 func footprintPolygons(e store.HazardEvent, est impact.Estimate) orb.MultiPolygon {
@@ -453,7 +457,7 @@ func footprintPolygons(e store.HazardEvent, est impact.Estimate) orb.MultiPolygo
 		if len(est.Bands) == 0 || est.Bands[0].RadiusKm <= 0 {
 			return nil
 		}
-		return orb.MultiPolygon{capgeo.CirclePolygon(cap.Circle{Center: cap.Point{Lat: e.Lat, Lon: e.Lon}, RadiusKM: est.Bands[0].RadiusKm})}
+		return orb.MultiPolygon{capgeo.CirclePolygonN(cap.Circle{Center: cap.Point{Lat: e.Lat, Lon: e.Lon}, RadiusKM: est.Bands[0].RadiusKm}, footprintPoints)}
 	}
 	mp, _ := geometry(e.Geometry)
 	return mp

@@ -93,6 +93,9 @@ type Quake struct {
 	// FiniteFault selects the rupture-distance form with a rupture of
 	// Wells & Coppersmith (1994) length instead of a point source.
 	FiniteFault bool
+	// NoFootprint leaves Estimate.Footprint empty: callers that draw no map (the triggers)
+	// need not pay for the discs.
+	NoFootprint bool
 }
 
 // Circle is a disc: a centre in degrees and a radius in kilometres (as a

@@ -213,7 +213,11 @@ func (e *Estimator) Earthquake(q Quake) (Estimate, error) {
 	}
 	est.Provinces, est.Districts = provinces.sorted(&q), districts.sorted(&q)
 	est.Level = levelFor(est.Bands)
-	est.Footprint = quakeFootprint(q, est.Bands)
+	if q.NoFootprint {
+		est.Footprint = geojson.NewFeatureCollection()
+	} else {
+		est.Footprint = quakeFootprint(q, est.Bands)
+	}
 	return est, nil
 }
 

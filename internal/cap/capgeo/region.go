@@ -27,11 +27,15 @@ func Polygon(s string) (orb.Polygon, error) {
 }
 
 // CirclePolygon approximates c by a closed ring of CirclePoints vertices.
-func CirclePolygon(c cap.Circle) orb.Polygon {
+func CirclePolygon(c cap.Circle) orb.Polygon { return CirclePolygonN(c, CirclePoints) }
+
+// CirclePolygonN approximates c by a closed ring of n vertices (n ≥ 3); the ring's edges come
+// within r·(1−cos(π/n)) of the circle.
+func CirclePolygonN(c cap.Circle, n int) orb.Polygon {
 	center := orb.Point{c.Center.Lon, c.Center.Lat}
-	ring := make(orb.Ring, 0, CirclePoints+1)
-	for i := range CirclePoints {
-		ring = append(ring, geo.PointAtBearingAndDistance(center, float64(i)*360/CirclePoints, c.RadiusKM*1000))
+	ring := make(orb.Ring, 0, n+1)
+	for i := range n {
+		ring = append(ring, geo.PointAtBearingAndDistance(center, float64(i)*360/float64(n), c.RadiusKM*1000))
 	}
 	ring = append(ring, ring[0])
 	return orb.Polygon{ring}

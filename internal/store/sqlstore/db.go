@@ -180,7 +180,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	var txq queryer = sqlTx
 	if db.writerStmts != nil {
-		txq = cachedTx{Tx: sqlTx, cache: db.writerStmts}
+		txq = newCachedTx(sqlTx, db.writerStmts)
 	}
 	t := &tx{q: q{db: db, read: txq, write: txq}}
 	err = fn(t)

@@ -111,29 +111,57 @@ func (p cachedPool) QueryRowContext(ctx context.Context, query string, args ...a
 	return p.DB.QueryRowContext(ctx, query, args...)
 }
 
-// cachedTx runs a transaction's queries with the writer's prepared statements.
+// cachedTx runs a transaction's queries with the writer's prepared statements. A query the
+// cache does not have yet is prepared on the transaction itself and kept for the rest of it, so
+// a first transaction that runs the same statements thousands of times parses each once.
 type cachedTx struct {
 	*sql.Tx
 	cache *stmtCache
+	local map[string]*sql.Stmt
 }
 
-func (t cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.cache.lookup(query); st != nil {
-		return t.StmtContext(ctx, st).ExecContext(ctx, args...)
+func newCachedTx(tx *sql.Tx, cache *stmtCache) *cachedTx {
+	return &cachedTx{Tx: tx, cache: cache, local: map[string]*sql.Stmt{}}
+}
+
+// stmt returns the statement for query within the transaction, or nil when it cannot be
+// prepared (running it then reports why).
+func (t *cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := t.local[query]; ok {
+		return st
+	}
+	var st *sql.Stmt
+	if shared := t.cache.lookup(query); shared != nil {
+		st = t.StmtContext(ctx, shared)
+	} else if len(t.local) < stmtsKept {
+		var err error
+		if st, err = t.PrepareContext(ctx, query); err != nil {
+			return nil
+		}
+	} else {
+		return nil
+	}
+	t.local[query] = st
+	return st
+}
+
+func (t *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
 	return t.Tx.ExecContext(ctx, query, args...)
 }
 
-func (t cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.cache.lookup(query); st != nil {
-		return t.StmtContext(ctx, st).QueryContext(ctx, args...)
+func (t *cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
-func (t cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.cache.lookup(query); st != nil {
-		return t.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+func (t *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
