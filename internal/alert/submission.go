@@ -42,17 +42,15 @@ func (s *Service) PrepareSubmission(ctx context.Context, p *auth.Principal, haza
 	return &Submission{Alert: a, Version: v, Report: report, principal: p}, nil
 }
 
-// WriteSubmission writes a prepared warning in tx: drafted, then submitted for approval, each
-// step in the audit log. The organisation's jurisdiction is not read again: a jurisdiction
-// redrawn between preparing and writing lets through what the old one held.
+// WriteSubmission writes a prepared warning in tx, submitted for approval: one audit entry,
+// alert.submitted with no state before it. The organisation's jurisdiction is not read again:
+// a jurisdiction redrawn between preparing and writing lets through what the old one held.
 func (s *Service) WriteSubmission(ctx context.Context, tx store.Tx, sub *Submission) error {
 	if sub.principal == nil {
 		return fmt.Errorf("%w: the submission was not prepared", ErrWrongState)
 	}
 	p := sub.principal
-	drafted := sub.Alert
-	drafted.State = store.AlertDraft
-	// Written straight in their submitted state; the audit log still has both steps.
+	// Written straight in its submitted state: one change, recorded once, with nothing before it.
 	sub.Alert.State = store.AlertSubmitted
 	sub.Version.State, sub.Version.SubmitterID, sub.Version.SubmittedAt = store.VersionSubmitted, p.User.ID, s.Clock.Now()
 	if err := tx.Alerts().Create(ctx, &sub.Alert); err != nil {
@@ -62,13 +60,7 @@ func (s *Service) WriteSubmission(ctx context.Context, tx store.Tx, sub *Submiss
 	if err := tx.Alerts().CreateVersion(ctx, &sub.Version); err != nil {
 		return err
 	}
-	drafted.Meta = sub.Alert.Meta
-	// Audited, but not announced: the submission, in the same transaction, says all of it.
-	if err := tx.Record(ctx, store.Change{Actor: p.User.ID, OrgID: drafted.OrgID, Action: "alert.drafted", EntityType: "alert",
-		EntityID: drafted.ID, After: summary(drafted), NoEvent: true}); err != nil {
-		return err
-	}
-	return s.record(ctx, tx, p, "alert.submitted", sub.Alert, summary(drafted))
+	return s.record(ctx, tx, p, "alert.submitted", sub.Alert, nil)
 }
 
 // DraftAndSubmit drafts a new warning and submits it for approval in one step.
