@@ -37,14 +37,7 @@ func TestEdgeGridMatchesEveryEdge(t *testing.T) {
 // TestTerritoryCoversLikeTheExactTests: Covers (cells remembered, border first) agrees with
 // the exact containment test and the distance to every edge, anywhere around a province.
 func TestTerritoryCoversLikeTheExactTests(t *testing.T) {
-	punjab, ok, err := geodata.RegionByCode("PK-PB")
-	if err != nil || !ok {
-		t.Fatalf("PK-PB: %v %v", ok, err)
-	}
-	ter, err := NewTerritory(punjab.Geometry)
-	if err != nil {
-		t.Fatal(err)
-	}
+	punjab, ter := punjabTerritory(t)
 	area, err := NewArea(MultiPolygon(punjab.Geometry))
 	if err != nil {
 		t.Fatal(err)
@@ -78,14 +71,7 @@ func nearAnyEdge(mp orb.MultiPolygon, p orb.Point, km float64) bool {
 // however far its samples would fall from a coarse grid, and a ring that leaves along a
 // border vertex is still caught.
 func TestFirstOutsideSkipsOnlyBorderEdges(t *testing.T) {
-	punjab, ok, err := geodata.RegionByCode("PK-PB")
-	if err != nil || !ok {
-		t.Fatalf("PK-PB: %v %v", ok, err)
-	}
-	ter, err := NewTerritory(punjab.Geometry)
-	if err != nil {
-		t.Fatal(err)
-	}
+	punjab, ter := punjabTerritory(t)
 	ring := punjab.Geometry[0][0]
 	if p, out := ter.FirstOutside(ring, 0.02, 0); out {
 		t.Fatalf("the territory's own outline leaves it at %v", p)
@@ -96,4 +82,18 @@ func TestFirstOutsideSkipsOnlyBorderEdges(t *testing.T) {
 	if _, out := ter.FirstOutside(spike, 0.02, 5); !out {
 		t.Fatal("a ring reaching far outside passes")
 	}
+}
+
+// punjabTerritory is Punjab's outline and the territory prepared from it.
+func punjabTerritory(t *testing.T) (geodata.Region, *Territory) {
+	t.Helper()
+	punjab, ok, err := geodata.RegionByCode("PK-PB")
+	if err != nil || !ok {
+		t.Fatalf("PK-PB: %v %v", ok, err)
+	}
+	ter, err := NewTerritory(punjab.Geometry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return punjab, ter
 }
