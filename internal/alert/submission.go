@@ -62,12 +62,3 @@ func (s *Service) WriteSubmission(ctx context.Context, tx store.Tx, sub *Submiss
 	}
 	return s.record(ctx, tx, p, "alert.submitted", sub.Alert, nil)
 }
-
-// DraftAndSubmit drafts a new warning and submits it for approval in one step.
-func (s *Service) DraftAndSubmit(ctx context.Context, p *auth.Principal, hazard, capStatus string, c Content) (*Submission, error) {
-	sub, err := s.PrepareSubmission(ctx, p, hazard, capStatus, c)
-	if err != nil {
-		return sub, err
-	}
-	return sub, s.Store.WithTx(ctx, func(tx store.Tx) error { return s.WriteSubmission(ctx, tx, sub) })
-}
