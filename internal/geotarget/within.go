@@ -182,6 +182,12 @@ func (g edgeGrid) near(p orb.Point, km float64) bool {
 	for x := lo[0]; x <= hi[0]; x++ {
 		for y := lo[1]; y <= hi[1]; y++ {
 			for _, e := range g[[2]int32{x, y}] {
+				// Most edges of a cell are farther than km from p in latitude or longitude
+				// alone, which four comparisons tell.
+				if p[1]+dy < min(e[0][1], e[1][1]) || p[1]-dy > max(e[0][1], e[1][1]) ||
+					p[0]+dx < min(e[0][0], e[1][0]) || p[0]-dx > max(e[0][0], e[1][0]) {
+					continue
+				}
 				if segmentDistance(p, e[0], e[1], kx)*KmPerDegree <= km {
 					return true
 				}

@@ -170,7 +170,7 @@ func (e *Estimator) Earthquake(q Quake) (Estimate, error) {
 	epi := population.UnitVector(q.Lat, q.Lon)
 	var pops [maxBand + 1]float64
 	provinces, districts := newTally(), newTally()
-	m.EachCounted(disc, func(p *population.Point) {
+	count := func(p *population.Point) {
 		c2 := population.ChordSquared(epi, p.Unit)
 		if c2 > chord2[minBand] {
 			return
@@ -182,11 +182,11 @@ func (e *Estimator) Earthquake(q Quake) (Estimate, error) {
 		pops[b] += p.Population
 		provinces.add(p.Province, p.Population, c2)
 		districts.add(p.District, p.Population, c2)
-	})
+	}
 	// Thousands of places can lie in the disc; they are ranked on what the ranking needs and
 	// only the strongest few described.
 	var shaken []shakenPlace
-	m.EachPlace(disc, func(p *population.Point) {
+	shake := func(p *population.Point) {
 		d := gazetteer.DistanceKm(q.Lat, q.Lon, p.Lat, p.Lon)
 		mmi := q.intensityAt(d)
 		if bandOf(mmi) == 0 {
@@ -197,7 +197,14 @@ func (e *Estimator) Earthquake(q Quake) (Estimate, error) {
 			sp.id = p.Place.Place.ID
 		}
 		shaken = append(shaken, sp)
-	})
+	}
+	if m.Layer() == population.LayerPlaces {
+		// The places are what is counted: one walk of the disc serves both.
+		m.EachPlace(disc, func(p *population.Point) { count(p); shake(p) })
+	} else {
+		m.EachCounted(disc, count)
+		m.EachPlace(disc, shake)
+	}
 	slices.SortFunc(shaken, func(a, b shakenPlace) int {
 		return cmp.Or(cmp.Compare(b.mmi, a.mmi), cmp.Compare(b.population, a.population), cmp.Compare(a.id, b.id))
 	})
