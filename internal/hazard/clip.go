@@ -1,11 +1,9 @@
 package hazard
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/taawun/taawun/internal/cap"
 	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/geotarget"
 )
@@ -86,8 +85,9 @@ func sutherlandHodgman(subject, clip orb.Ring) orb.Ring {
 		return orb.Point{(b2*c1 - b1*c2) / det, (a1*c2 - a2*c1) / det}
 	}
 	// Two buffers, each pass reading one and writing the other.
-	out := append(make([]orb.Point, 0, len(subject)+len(clip)), subject[:len(subject)-1]...)
-	in := make([]orb.Point, 0, cap(out))
+	size := len(subject) + len(clip)
+	out := append(make([]orb.Point, 0, size), subject[:len(subject)-1]...)
+	in := make([]orb.Point, 0, size)
 	for i := 0; i+1 < len(clip) && len(out) > 0; i++ {
 		a, b := clip[i], clip[i+1]
 		in, out = out, in[:0]
@@ -145,46 +145,15 @@ func capPolygon(ring orb.Ring) string {
 const maxPolygonPoints = 100
 
 // simple reports whether no two non-adjacent edges of the closed ring meet: clipping a concave
-// outline, or simplifying it, can fold a ring onto itself, which CAP does not allow. Edges are
-// swept in order of their western ends, so each is compared only with those whose longitudes
-// overlap its own.
+// outline, or simplifying it, can fold a ring onto itself, which CAP does not allow. It asks the
+// CAP validator's own test, so what passes here passes there.
 func simple(ring orb.Ring) bool {
-	n := len(ring) - 1
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	pts := make([]cap.Point, len(ring))
+	for i, p := range ring {
+		pts[i] = cap.Point{Lat: p[1], Lon: p[0]}
 	}
-	west := func(i int) float64 { return math.Min(ring[i][0], ring[i+1][0]) }
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(west(a), west(b)) })
-	for k, i := range order {
-		east := math.Max(ring[i][0], ring[i+1][0])
-		for _, j := range order[k+1:] {
-			if west(j) > east {
-				break
-			}
-			lo, hi := min(i, j), max(i, j)
-			if hi == lo+1 || lo == 0 && hi == n-1 {
-				continue // neighbours share a vertex
-			}
-			if segmentsMeet(ring[lo], ring[lo+1], ring[hi], ring[hi+1]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// segmentsMeet reports whether segments ab and cd share a point.
-func segmentsMeet(a, b, c, d orb.Point) bool {
-	orient := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
-	on := func(p, q, r orb.Point) bool {
-		return math.Min(p[0], q[0]) <= r[0] && r[0] <= math.Max(p[0], q[0]) && math.Min(p[1], q[1]) <= r[1] && r[1] <= math.Max(p[1], q[1])
-	}
-	d1, d2, d3, d4 := orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
-	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
-		return true
-	}
-	return d1 == 0 && on(c, d, a) || d2 == 0 && on(c, d, b) || d3 == 0 && on(a, b, c) || d4 == 0 && on(a, b, d)
+	_, _, crossed := cap.SelfIntersection(pts)
+	return !crossed
 }
 
 // touches reports whether the polygons of a and b overlap, by their vertices (enough for the
