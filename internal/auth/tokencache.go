@@ -135,6 +135,16 @@ func (s *Service) ForgetAll() {
 // Follow drops cached principals when the events of changes made through any server of the
 // node arrive: a revoked token, a changed user, any change to the organisations.
 func (s *Service) Follow(ctx context.Context, nc *nats.Conn, node string) error {
+	sub, err := s.followChanges(nc, node)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return sub.Unsubscribe()
+}
+
+// followChanges subscribes to the node's events of changes that invalidate cached principals.
+func (s *Service) followChanges(nc *nats.Conn, node string) (*nats.Subscription, error) {
 	sub, err := nc.Subscribe(subject.Root+"."+node+".*.>", func(m *nats.Msg) {
 		parts, err := subject.Parse(m.Subject)
 		if err != nil {
@@ -157,8 +167,7 @@ func (s *Service) Follow(ctx context.Context, nc *nats.Conn, node string) error 
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("auth: follow changes: %w", err)
+		return nil, fmt.Errorf("auth: follow changes: %w", err)
 	}
-	<-ctx.Done()
-	return sub.Unsubscribe()
+	return sub, nil
 }

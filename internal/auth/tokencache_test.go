@@ -150,12 +150,19 @@ func TestFollowDropsChangesMadeOnOtherServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	other.TokenCacheTTL = time.Hour // only the event can drop the entry
-	followed := make(chan error, 1)
-	go func() { followed <- other.Follow(ctx, b.Conn, "pk-test") }()
+	// Subscribed before anything is revoked, and known to the server (Flush), so no event can
+	// pass unseen.
+	sub, err := other.followChanges(b.Conn, "pk-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	if err := b.Conn.Flush(); err != nil {
+		t.Fatal(err)
+	}
 
 	secret, tok, p := tokenOf(t, svc, 0)
 	mustToken(t, other, secret, "second server, before")
-	time.Sleep(200 * time.Millisecond) // let Follow subscribe
 	if err := svc.RevokeToken(ctx, p, tok.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -169,8 +176,9 @@ func TestFollowDropsChangesMadeOnOtherServers(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// Follow itself subscribes and, once its context ends, unsubscribes cleanly.
 	cancel()
-	if err := <-followed; err != nil {
+	if err := other.Follow(ctx, b.Conn, "pk-test"); err != nil {
 		t.Fatal(err)
 	}
 }
