@@ -15,11 +15,10 @@ import (
 type Territory struct {
 	area  *Area
 	edges edgeGrid
-	bound orb.Bound
-	// cells remembers, for the cells of the edge grid inside the bound that no edge crosses,
-	// whether they lie inside (cellIn) or not (cellOut): every point of such a cell is on the
-	// same side of the border, so one containment test answers for the whole cell. Filled as
-	// points are tested.
+	// cells remembers, for the cells of the edge grid inside the bounding box that no edge
+	// crosses, whether they lie inside (cellIn) or not (cellOut): every point of such a cell is
+	// on the same side of the border, so one containment test answers for the whole cell.
+	// Filled as points are tested.
 	cells          []atomic.Uint32
 	cellLo         [2]int32
 	cellsX, cellsY int32
@@ -48,7 +47,7 @@ func NewTerritory(mp orb.MultiPolygon) (*Territory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geotarget: territory: %w", err)
 	}
-	t := &Territory{area: area, edges: newEdgeGrid(mp), bound: mp.Bound()}
+	t := &Territory{area: area, edges: newEdgeGrid(mp)}
 	if n := vertexCount(mp); n <= maxBorderEdges {
 		t.borderEdges = make(map[[2]orb.Point]struct{}, 2*n)
 		for _, poly := range mp {
@@ -60,15 +59,13 @@ func NewTerritory(mp orb.MultiPolygon) (*Territory, error) {
 			}
 		}
 	}
-	lo, hi := cellOf(t.bound.Min[0], t.bound.Min[1]), cellOf(t.bound.Max[0], t.bound.Max[1])
+	b := mp.Bound()
+	lo, hi := cellOf(b.Min[0], b.Min[1]), cellOf(b.Max[0], b.Max[1])
 	if n := int64(hi[0]-lo[0]+1) * int64(hi[1]-lo[1]+1); n <= maxRememberedCells {
 		t.cells, t.cellLo, t.cellsX, t.cellsY = make([]atomic.Uint32, n), lo, hi[0]-lo[0]+1, hi[1]-lo[1]+1
 	}
 	return t, nil
 }
-
-// Bound is the territory's bounding box.
-func (t *Territory) Bound() orb.Bound { return t.bound }
 
 // Covers reports whether p lies inside the territory or within tolKm of its border. The border
 // is tried first: areas clipped to a territory put many points exactly on it, where the exact

@@ -77,7 +77,7 @@ func TestFirstOutsideSkipsOnlyBorderEdges(t *testing.T) {
 		t.Fatalf("the territory's own outline leaves it at %v", p)
 	}
 	// A spike from a border vertex to a point 1° outside the bounding box and back.
-	b := ter.Bound()
+	b := punjab.Geometry.Bound()
 	spike := orb.Ring{ring[0], {b.Max[0] + 1, b.Max[1] + 1}, ring[1], ring[0]}
 	if _, out := ter.FirstOutside(spike, 0.02, 5); !out {
 		t.Fatal("a ring reaching far outside passes")
