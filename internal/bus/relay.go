@@ -102,12 +102,8 @@ func (r *Relay) PublishPending(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	ids := make([]string, len(events))
-	for i, e := range events {
-		ids[i] = e.ID
-	}
-	if err := r.Store.Outbox().MarkPublished(ctx, ids, r.clock().Now()); err != nil {
-		return 0, fmt.Errorf("bus: mark %d events published: %w", len(ids), err)
+	if err := r.Store.Outbox().MarkPublished(ctx, events, r.clock().Now()); err != nil {
+		return 0, fmt.Errorf("bus: mark %d events published: %w", len(events), err)
 	}
 	return len(events), nil
 }

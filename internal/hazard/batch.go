@@ -201,20 +201,21 @@ func (t *Trigger) writeFresh(ctx context.Context, works []eventWork) error {
 				continue
 			}
 			for _, out := range w.fresh {
-				// A link another server wrote since plan looked fails the claim and the batch,
-				// which is then redelivered and finds the link.
-				link := store.TriggerDraft{EventID: w.ev.ID, RuleID: out.rule.ID, OrgID: out.rule.OrgID}
-				if err := tx.TriggerDrafts().Claim(ctx, &link); err != nil {
-					return err
-				}
-				link.EventRevision, link.State, link.Reason = w.ev.Revision, store.TriggerSkipped, out.reason
+				// The link is written with its outcome at once; one that another server wrote
+				// since plan looked fails the claim and the batch, which is then redelivered
+				// and finds the link.
+				link := store.TriggerDraft{EventID: w.ev.ID, RuleID: out.rule.ID, OrgID: out.rule.OrgID,
+					EventRevision: w.ev.Revision, State: store.TriggerSkipped, Reason: out.reason}
 				if out.sub != nil {
 					if err := t.Alerts.WriteSubmission(ctx, tx, out.sub); err != nil {
 						return fmt.Errorf("event %s, rule %q: %w", w.ev.ID, out.rule.Name, err)
 					}
 					link.AlertID, link.State = out.sub.Alert.ID, store.TriggerDrafted
 				}
-				if err := t.recordLink(ctx, tx, out.rule, w.ev, link); err != nil {
+				if err := tx.TriggerDrafts().Claim(ctx, &link); err != nil {
+					return err
+				}
+				if err := t.recordOutcome(ctx, tx, out.rule, w.ev, link); err != nil {
 					return err
 				}
 				written = append(written, out)
@@ -235,13 +236,18 @@ func (t *Trigger) writeFresh(ctx context.Context, works []eventWork) error {
 
 // recordLink saves a link's outcome and records it.
 func (t *Trigger) recordLink(ctx context.Context, tx store.Tx, r store.TriggerRule, ev store.HazardEvent, link store.TriggerDraft) error {
+	if err := tx.TriggerDrafts().Update(ctx, &link); err != nil {
+		return err
+	}
+	return t.recordOutcome(ctx, tx, r, ev, link)
+}
+
+// recordOutcome records a link's outcome in the audit log and on the bus.
+func (t *Trigger) recordOutcome(ctx context.Context, tx store.Tx, r store.TriggerRule, ev store.HazardEvent, link store.TriggerDraft) error {
 	kind := KindTriggerDrafted
 	if link.State == store.TriggerSkipped {
 		kind = KindTriggerSkipped
 		t.logger().Info("hazard: rule matched but no draft", "event", ev.ID, "rule", r.Name, "reason", link.Reason)
-	}
-	if err := tx.TriggerDrafts().Update(ctx, &link); err != nil {
-		return err
 	}
 	return tx.Record(ctx, store.Change{Actor: auth.SystemActor, OrgID: r.OrgID, Action: kind, EntityType: "trigger_draft",
 		EntityID: ev.ID + "/" + r.ID, After: linkView{ev.ID, r.ID, link.AlertID, link.State, link.Reason, link.EventRevision}})

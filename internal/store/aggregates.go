@@ -62,7 +62,9 @@ type AuditLog interface {
 type Outbox interface {
 	// Pending returns up to limit unpublished events in commit order.
 	Pending(ctx context.Context, limit int) ([]Event, error)
-	MarkPublished(ctx context.Context, ids []string, at time.Time) error
+	// MarkPublished marks events returned by Pending as published. They must be the oldest
+	// pending events, in Pending's order: a store may keep the relay's progress as one cursor.
+	MarkPublished(ctx context.Context, events []Event, at time.Time) error
 	// DeletePublishedBefore removes published events older than t.
 	DeletePublishedBefore(ctx context.Context, t time.Time) (int64, error)
 }

@@ -192,7 +192,8 @@ type TriggerDraft struct {
 
 // TriggerDrafts stores the links between events, rules and drafts.
 type TriggerDrafts interface {
-	// Claim inserts d in state pending; ErrConflict when the pair already has a link.
+	// Claim inserts d, in state pending unless it has a state (a link written with its outcome
+	// at once); ErrConflict when the pair already has a link.
 	Claim(ctx context.Context, d *TriggerDraft) error
 	Get(ctx context.Context, eventID, ruleID string) (TriggerDraft, error)
 	Update(ctx context.Context, d *TriggerDraft) error

@@ -44,6 +44,9 @@ type DB struct {
 	committed chan struct{}
 	// writerStmts and readerStmts keep SQLite's prepared statements (nil on PostgreSQL).
 	writerStmts, readerStmts *stmtCache
+	// checkpoints copies SQLite's log into the database file beside the writer (nil on
+	// PostgreSQL).
+	checkpoints *checkpointer
 }
 
 var _ store.Store = (*DB)(nil)
@@ -109,7 +112,8 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	// _txlock=immediate makes every write transaction take the write lock at BEGIN, so two
 	// transactions never deadlock upgrading from read to write.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
+	w, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+
+		fmt.Sprintf("_pragma=wal_autocheckpoint(%d)&", backstopPages)+common)
 	if err != nil {
 		return fmt.Errorf("sqlstore: open sqlite %s: %w", path, err)
 	}
@@ -125,8 +129,16 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		return fmt.Errorf("sqlstore: open sqlite %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(8)
+	cp, err := sql.Open("sqlite", "file:"+path+"?"+common)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return fmt.Errorf("sqlstore: open sqlite %s for checkpoints: %w", path, err)
+	}
+	cp.SetMaxOpenConns(1)
 	db.writer, db.reader = w, r
 	db.writerStmts, db.readerStmts = newStmtCache(w), newStmtCache(r)
+	db.checkpoints = startCheckpointer(cp, db.log)
 	return nil
 }
 
@@ -163,6 +175,9 @@ func (db *DB) Close() error {
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
 	}
+	if db.checkpoints != nil {
+		err = errors.Join(err, db.checkpoints.close())
+	}
 	return err
 }
 
@@ -195,6 +210,9 @@ func (db *DB) WithTx(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	if db.checkpoints != nil {
+		db.checkpoints.written()
 	}
 	if t.recordedEvent {
 		select {

@@ -100,7 +100,10 @@ const triggerDraftColumns = `event_id, rule_id, org_id, alert_id, state, reason,
 
 func (s triggerDrafts) Claim(ctx context.Context, d *store.TriggerDraft) error {
 	now := ts(s.db.clock.Now())
-	d.CreatedAt, d.UpdatedAt, d.State = now, now, store.TriggerPending
+	d.CreatedAt, d.UpdatedAt = now, now
+	if d.State == "" {
+		d.State = store.TriggerPending
+	}
 	_, err := s.exec(ctx, `INSERT INTO trigger_drafts (`+triggerDraftColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.EventID, d.RuleID, d.OrgID, d.AlertID, string(d.State), d.Reason, d.EventRevision, d.CreatedAt, d.UpdatedAt)
 	return s.wrap(err, "sqlstore: claim trigger draft %s/%s", d.EventID, d.RuleID)

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/taawun/taawun/internal/mode"
@@ -10,9 +12,23 @@ import (
 
 type outbox struct{ q }
 
+// On SQLite the relay's progress is a cursor (migration 0011): one writer commits at a time, so
+// events become visible in seq order and everything up to the cursor was published. PostgreSQL
+// commits concurrently, so a lower seq can become visible after a higher one: each event is
+// marked published.
+func (s outbox) cursored() bool { return s.db.dialect.name() == "sqlite" }
+
+// pending is the condition of an event not yet published.
+func (s outbox) pending() string {
+	if s.cursored() {
+		return `seq > (SELECT seq FROM outbox_cursor)`
+	}
+	return `published_at IS NULL`
+}
+
 func (s outbox) Pending(ctx context.Context, limit int) ([]store.Event, error) {
 	rows, err := s.query(ctx, `SELECT seq, id, subject, kind, mode, payload, created_at FROM outbox
-		WHERE published_at IS NULL ORDER BY seq LIMIT ?`, limit)
+		WHERE `+s.pending()+` ORDER BY seq LIMIT ?`, limit)
 	if err != nil {
 		return nil, s.wrap(err, "sqlstore: read outbox")
 	}
@@ -36,20 +52,50 @@ func (s outbox) Pending(ctx context.Context, limit int) ([]store.Event, error) {
 	return out, s.wrap(rows.Err(), "sqlstore: read outbox")
 }
 
-func (s outbox) MarkPublished(ctx context.Context, ids []string, at time.Time) error {
-	if len(ids) == 0 {
+// MarkPublished checks that events are the oldest pending ones, in seq order, none left out:
+// a cursor cannot mark an event published and leave an older one pending. On PostgreSQL an
+// older event committed since Pending read them fails the check too; the relay then reads and
+// publishes again, and JetStream drops the repeats.
+func (s outbox) MarkPublished(ctx context.Context, events []store.Event, at time.Time) error {
+	if len(events) == 0 {
 		return nil
 	}
-	args := []any{ts(at)}
-	for _, id := range ids {
-		args = append(args, id)
+	last := events[len(events)-1].Seq
+	for i := 1; i < len(events); i++ {
+		if events[i].Seq <= events[i-1].Seq {
+			return fmt.Errorf("sqlstore: mark outbox events published: events out of seq order (%d after %d)", events[i].Seq, events[i-1].Seq)
+		}
 	}
-	_, err := s.exec(ctx, `UPDATE outbox SET published_at = ? WHERE id IN (`+placeholders(len(ids))+`)`, args...)
-	return s.wrap(err, "sqlstore: mark outbox events published")
+	var older int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE `+s.pending()+` AND seq <= ?`, last).Scan(&older); err != nil {
+		return s.wrap(err, "sqlstore: mark outbox events published")
+	}
+	if older != len(events) {
+		return fmt.Errorf("sqlstore: mark outbox events published: %d events up to seq %d are pending, %d given: the oldest must be marked first, none left out", older, last, len(events))
+	}
+	if s.cursored() {
+		_, err := s.exec(ctx, `UPDATE outbox_cursor SET seq = MAX(seq, ?)`, last)
+		return s.wrap(err, "sqlstore: mark outbox events published")
+	}
+	for chunk := range slices.Chunk(events, idsPerQuery) {
+		args := []any{ts(at)}
+		for _, e := range chunk {
+			args = append(args, e.Seq)
+		}
+		if _, err := s.exec(ctx, `UPDATE outbox SET published_at = ? WHERE seq IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+			return s.wrap(err, "sqlstore: mark outbox events published")
+		}
+	}
+	return nil
 }
 
 func (s outbox) DeletePublishedBefore(ctx context.Context, t time.Time) (int64, error) {
-	res, err := s.exec(ctx, `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?`, ts(t))
+	query := `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?`
+	if s.cursored() {
+		// Events are published moments after they are made; their creation time stands in.
+		query = `DELETE FROM outbox WHERE seq <= (SELECT seq FROM outbox_cursor) AND created_at < ?`
+	}
+	res, err := s.exec(ctx, query, ts(t))
 	if err != nil {
 		return 0, s.wrap(err, "sqlstore: prune outbox")
 	}

@@ -217,6 +217,18 @@ func testTriggerRulesAndDrafts(t *testing.T, s store.Store, clk *clock.Manual) {
 	if err != nil || back.State != store.TriggerDrafted || back.AlertID != "alert-1" || !back.UpdatedAt.After(back.CreatedAt) {
 		t.Fatalf("Get = %+v, %v", back, err)
 	}
+	// A link may be claimed with its outcome at once.
+	ev2 := store.HazardEvent{Type: "earthquake", Time: Start, Updated: Start, Lat: 35, Lon: 73, Keys: []string{"usgs:b"}}
+	if err := s.HazardEvents().Create(ctx, &ev2, store.HazardRevision{}); err != nil {
+		t.Fatal(err)
+	}
+	done := store.TriggerDraft{EventID: ev2.ID, RuleID: r.ID, OrgID: org.ID, EventRevision: 1, State: store.TriggerSkipped, Reason: "outside"}
+	if err := s.TriggerDrafts().Claim(ctx, &done); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := s.TriggerDrafts().Get(ctx, ev2.ID, r.ID); err != nil || back.State != store.TriggerSkipped || back.Reason != "outside" {
+		t.Fatalf("claimed with its outcome: Get = %+v, %v", back, err)
+	}
 	if ds, err := s.TriggerDrafts().ForEvent(ctx, ev.ID); err != nil || len(ds) != 1 {
 		t.Fatalf("ForEvent = %+v, %v", ds, err)
 	}
