@@ -192,16 +192,22 @@ func (s hazardEvents) Update(ctx context.Context, e *store.HazardEvent, rev stor
 func (s hazardEvents) addKeys(ctx context.Context, id string, keys []string) error {
 	m := mode.From(ctx).String()
 	for _, k := range keys {
-		var owner string
-		err := s.queryRow(ctx, `SELECT event_id FROM hazard_event_keys WHERE mode = ? AND key = ?`, m, k).Scan(&owner)
-		switch {
-		case err == sql.ErrNoRows:
-			if _, err := s.exec(ctx, `INSERT INTO hazard_event_keys (mode, key, event_id) VALUES (?, ?, ?)`, m, k, id); err != nil {
+		// Most keys are new: inserted at once, and only a key already held is looked up.
+		res, err := s.exec(ctx, `INSERT INTO hazard_event_keys (mode, key, event_id) VALUES (?, ?, ?) ON CONFLICT (mode, key) DO NOTHING`, m, k, id)
+		if err != nil {
+			return s.wrap(err, "sqlstore: hazard event key %q", k)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			if err != nil {
 				return s.wrap(err, "sqlstore: hazard event key %q", k)
 			}
-		case err != nil:
+			continue
+		}
+		var owner string
+		if err := s.queryRow(ctx, `SELECT event_id FROM hazard_event_keys WHERE mode = ? AND key = ?`, m, k).Scan(&owner); err != nil {
 			return s.wrap(err, "sqlstore: hazard event key %q", k)
-		case owner != id:
+		}
+		if owner != id {
 			return fmt.Errorf("sqlstore: hazard event key %q belongs to event %s: %w", k, owner, store.ErrConflict)
 		}
 	}
