@@ -54,7 +54,7 @@ func TestIPEValues(t *testing.T) {
 	for _, q := range []Quake{kashmir, {Magnitude: 7.6, DepthKm: 26, FiniteFault: true}} {
 		prev := math.Inf(1)
 		for d := 0.0; d < 1000; d += 5 {
-			i := q.intensityAt(d)
+			i := q.shaking().intensityAt(d)
 			if i > prev+1e-12 {
 				t.Fatalf("%+v: MMI rises at %v km", q, d)
 			}

@@ -36,8 +36,12 @@ const (
 
 // MMIHypocentral predicts intensity at hypocentral distance rKm for moment
 // magnitude m.
-func MMIHypocentral(m, rKm float64) float64 {
-	rm := hypoM1 + hypoM2*math.Exp(m-5)
+func MMIHypocentral(m, rKm float64) float64 { return mmiHypocentral(m, hypoRm(m), rKm) }
+
+func hypoRm(m float64) float64 { return hypoM1 + hypoM2*math.Exp(m-5) }
+
+// mmiHypocentral is MMIHypocentral given Rm.
+func mmiHypocentral(m, rm, rKm float64) float64 {
 	i := hypoC0 + hypoC1*m + hypoC2*math.Log(math.Sqrt(rKm*rKm+rm*rm))
 	if rKm > hypoBreakKm {
 		i += hypoC4 * math.Log(rKm/hypoBreakKm)
@@ -47,8 +51,12 @@ func MMIHypocentral(m, rKm float64) float64 {
 
 // MMIRupture predicts intensity at rupture distance rKm for moment
 // magnitude m.
-func MMIRupture(m, rKm float64) float64 {
-	t := 1 + rupC3*math.Exp(m-5)
+func MMIRupture(m, rKm float64) float64 { return mmiRupture(m, rupT(m), rKm) }
+
+func rupT(m float64) float64 { return 1 + rupC3*math.Exp(m-5) }
+
+// mmiRupture is MMIRupture given 1 + c3·exp(M − 5).
+func mmiRupture(m, t, rKm float64) float64 {
 	return rupC0 + rupC1*m + rupC2*math.Log(math.Sqrt(rKm*rKm+t*t))
 }
 
@@ -60,6 +68,29 @@ func MMIRupture(m, rKm float64) float64 {
 func ruptureLengthKm(m float64) float64 { return math.Pow(10, -2.44+0.59*m) }
 func ruptureWidthKm(m float64) float64  { return math.Pow(10, -1.01+0.32*m) }
 
+// shaking is the intensity equation of one quake, with what depends on its magnitude and depth
+// alone worked out once: an estimate evaluates it a few hundred times (a bisection per band,
+// the ranked places), and the exponential and powers were most of each evaluation.
+type shaking struct {
+	Quake
+	rm      float64 // point source: Rm
+	t       float64 // finite fault: 1 + c3·exp(M − 5)
+	halfLen float64 // finite fault: half the rupture length
+	ztop    float64 // finite fault: depth of the rupture's top
+}
+
+func (q Quake) shaking() shaking {
+	s := shaking{Quake: q}
+	if q.FiniteFault {
+		s.t = rupT(q.Magnitude)
+		s.halfLen = ruptureLengthKm(q.Magnitude) / 2
+		s.ztop = math.Max(0, q.DepthKm-ruptureWidthKm(q.Magnitude)/2)
+	} else {
+		s.rm = hypoRm(q.Magnitude)
+	}
+	return s
+}
+
 // intensityAt returns the predicted MMI at epicentral distance dKm.
 //
 // With a finite fault the strike is unknown (feeds give a point), so the
@@ -68,13 +99,11 @@ func ruptureWidthKm(m float64) float64  { return math.Pow(10, -1.01+0.32*m) }
 // half the rupture width: the closest distance is then
 // √(max(0, d − L/2)² + Ztop²). This is the worst case over strikes, a
 // circular footprint widened by half the rupture length.
-func (q Quake) intensityAt(dKm float64) float64 {
-	if !q.FiniteFault {
-		return MMIHypocentral(q.Magnitude, math.Hypot(dKm, q.DepthKm))
+func (s shaking) intensityAt(dKm float64) float64 {
+	if !s.FiniteFault {
+		return mmiHypocentral(s.Magnitude, s.rm, math.Hypot(dKm, s.DepthKm))
 	}
-	h := math.Max(0, dKm-ruptureLengthKm(q.Magnitude)/2)
-	ztop := math.Max(0, q.DepthKm-ruptureWidthKm(q.Magnitude)/2)
-	return MMIRupture(q.Magnitude, math.Hypot(h, ztop))
+	return mmiRupture(s.Magnitude, s.t, math.Hypot(math.Max(0, dKm-s.halfLen), s.ztop))
 }
 
 // maxRadiusKm bounds the search for band radii.
@@ -83,17 +112,17 @@ const maxRadiusKm = 3000
 // radiusFor returns the largest epicentral distance at which the predicted
 // intensity is at least mmi (0 if it is nowhere). Intensity decreases with
 // distance in both forms, so bisection finds it.
-func (q Quake) radiusFor(mmi float64) float64 {
-	if q.intensityAt(0) < mmi {
+func (s shaking) radiusFor(mmi float64) float64 {
+	if s.intensityAt(0) < mmi {
 		return 0
 	}
-	if q.intensityAt(maxRadiusKm) >= mmi {
+	if s.intensityAt(maxRadiusKm) >= mmi {
 		return maxRadiusKm
 	}
 	lo, hi := 0.0, float64(maxRadiusKm)
 	for hi-lo > 0.001 {
 		mid := (lo + hi) / 2
-		if q.intensityAt(mid) >= mmi {
+		if s.intensityAt(mid) >= mmi {
 			lo = mid
 		} else {
 			hi = mid

@@ -38,15 +38,28 @@ type Point struct {
 
 // pointSet is a set of points with a spatial index over them.
 type pointSet struct {
-	pts []Point
-	ix  *geotarget.Index
+	// pts are in the order of order, which is also the order in which ix answers a query: both
+	// walks visit the points in the same order, so sums over them agree to the last bit.
+	pts   []Point
+	ix    *geotarget.Index
+	order *geotarget.PointOrder
 }
 
+// newPointSet takes pts (and reorders them).
 func newPointSet(pts []Point, gaz *gazetteer.Gazetteer) (*pointSet, error) {
-	b := geotarget.NewBuilder(len(pts))
+	locs := make([]geotarget.Point, len(pts))
+	for i, p := range pts {
+		locs[i] = geotarget.Point{Lat: p.Lat, Lon: p.Lon}
+	}
+	order, perm, err := geotarget.NewPointOrder(locs)
+	if err != nil {
+		return nil, fmt.Errorf("population: %w", err)
+	}
+	permute(pts, perm)
 	for i := range pts {
 		pts[i].Unit = UnitVector(pts[i].Lat, pts[i].Lon)
 	}
+	b := geotarget.NewBuilder(len(pts))
 	for i, p := range pts {
 		if err := b.Add(geotarget.RecipientID(i), geotarget.Point{Lat: p.Lat, Lon: p.Lon}); err != nil {
 			return nil, fmt.Errorf("population: point %d: %w", i, err)
@@ -56,7 +69,7 @@ func newPointSet(pts []Point, gaz *gazetteer.Gazetteer) (*pointSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("population: index: %w", err)
 	}
-	s := &pointSet{pts: pts, ix: ix}
+	s := &pointSet{pts: pts, ix: ix, order: order}
 	// One geotarget query per area assigns every point its province and
 	// district; far cheaper than a point-in-polygon test per point.
 	for _, prov := range gaz.Provinces() {
@@ -78,11 +91,46 @@ func (s *pointSet) assign(gaz *gazetteer.Gazetteer, e *gazetteer.Entry, set func
 	}
 }
 
+// permute puts pts[perm[i]] at i, in place (a grid can hold millions of points), following
+// each cycle of perm and marking its positions done.
+func permute(pts []Point, perm []int) {
+	for i := range perm {
+		if perm[i] == i {
+			continue
+		}
+		held, j := pts[i], i
+		for perm[j] != i {
+			next := perm[j]
+			pts[j], perm[j] = pts[next], j
+			j = next
+		}
+		pts[j], perm[j] = held, j
+	}
+}
+
 // each calls fn for every point inside a.
 func (s *pointSet) each(a *geotarget.Area, fn func(*Point)) {
 	for _, id := range s.ix.Query(a) {
 		fn(&s.pts[id])
 	}
+}
+
+// near calls fn for every point within km of (lat, lon) — its squared chord from there at most
+// ChordSquaredOf(km) — with that squared chord, in the order of each.
+func (s *pointSet) near(lat, lon, km float64, fn func(p *Point, chord2 float64)) error {
+	centre, max2 := UnitVector(lat, lon), ChordSquaredOf(km)
+	err := s.order.NearRuns(geotarget.Circle{Center: geotarget.Point{Lat: lat, Lon: lon}, RadiusKM: km}, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := &s.pts[i]
+			if c2 := ChordSquared(centre, p.Unit); c2 <= max2 {
+				fn(p, c2)
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("population: %w", err)
+	}
+	return nil
 }
 
 // Model is one snapshot of the population layers.
@@ -160,6 +208,18 @@ func (m *Model) EachCounted(a *geotarget.Area, fn func(*Point)) {
 // counted: places name what is affected).
 func (m *Model) EachPlace(a *geotarget.Area, fn func(*Point)) {
 	m.places.each(a, fn)
+}
+
+// EachCountedNear calls fn for each point of the counted layer within km of (lat, lon), with its
+// squared chord from there, in the order EachCounted would: a disc is the one area that needs
+// no general area walk, and the chord is what callers rank by.
+func (m *Model) EachCountedNear(lat, lon, km float64, fn func(p *Point, chord2 float64)) error {
+	return m.counted().near(lat, lon, km, fn)
+}
+
+// EachPlaceNear is EachCountedNear for the GeoNames places.
+func (m *Model) EachPlaceNear(lat, lon, km float64, fn func(p *Point, chord2 float64)) error {
+	return m.places.near(lat, lon, km, fn)
 }
 
 // Layers holds the current Model. The zero value holds none.
