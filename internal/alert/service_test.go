@@ -26,7 +26,7 @@ type fixture struct {
 	db   store.Store
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := clock.NewManual(time.Date(2026, 8, 14, 3, 0, 0, 0, time.UTC))
@@ -61,7 +61,7 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{svc: &Service{Store: db, Clock: clk, Node: "pk-ndma"}, auth: as, clk: clk, db: db}
 }
 
-func (f *fixture) who(t *testing.T, username string) *auth.Principal {
+func (f *fixture) who(t testing.TB, username string) *auth.Principal {
 	t.Helper()
 	_, p, err := f.auth.Login(context.Background(), username, pw, "127.0.0.1")
 	if err != nil {

@@ -3,8 +3,12 @@ package alert
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/taawun/taawun/internal/cap"
+	"github.com/taawun/taawun/internal/cap/capgeo"
 	"github.com/taawun/taawun/internal/store"
 )
 
@@ -53,5 +57,27 @@ func TestSubmissionPreparedThenWritten(t *testing.T) {
 	}
 	if err := f.db.WithTx(ctx, func(tx store.Tx) error { return f.svc.WriteSubmission(ctx, tx, &Submission{}) }); !errors.Is(err, ErrWrongState) {
 		t.Fatalf("writing an unprepared submission: %v", err)
+	}
+}
+
+// BenchmarkPrepareSubmission is the check of one new warning before it is written: the content,
+// the area against the jurisdiction and the CAP message under the pk profile, for a 64-point
+// polygon (a footprint's size) and a circle.
+func BenchmarkPrepareSubmission(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	duty := f.who(b, "duty.officer")
+	c := f.floodContent()
+	disc := capgeo.CirclePolygonN(cap.Circle{Center: cap.Point{Lat: 31.27, Lon: 72.32}, RadiusKM: 100}, 64)[0]
+	pairs := make([]string, len(disc))
+	for i, p := range disc {
+		pairs[i] = strconv.FormatFloat(p[1], 'f', 4, 64) + "," + strconv.FormatFloat(p[0], 'f', 4, 64)
+	}
+	c.Areas[0].Polygons = []string{strings.Join(pairs, " ")}
+	b.ReportAllocs()
+	for b.Loop() {
+		if sub, err := f.svc.PrepareSubmission(ctx, duty, "riverine_flood", "Actual", c); err != nil || !sub.Report.Valid() {
+			b.Fatalf("prepare: %v", err)
+		}
 	}
 }

@@ -33,6 +33,45 @@ type Circle struct {
 // It refuses more than MaxPolygonPoints points before allocating them.
 func ParsePolygon(s string) ([]Point, error) {
 	s = strings.TrimSpace(s)
+	if pts, ok := parsePlainPolygon(s); ok {
+		return pts, nil
+	}
+	return parsePolygonFields(s)
+}
+
+// parsePlainPolygon reads, in one pass, the form polygons are nearly always
+// written in: plain decimals, pairs separated by single spaces. ok is false
+// for anything else, valid or not, which parsePolygonFields then reads and,
+// when it is wrong, explains; what it accepts, parsePolygonFields reads the
+// same.
+func parsePlainPolygon(s string) (pts []Point, ok bool) {
+	n := strings.Count(s, " ") + 1
+	if n < 4 || n > MaxPolygonPoints {
+		return nil, false
+	}
+	pts = make([]Point, 0, n)
+	for i := 0; ; {
+		lat, comma, ok1 := scanDecimal(s, i)
+		if !ok1 || comma == len(s) || s[comma] != ',' {
+			return nil, false
+		}
+		lon, end, ok2 := scanDecimal(s, comma+1)
+		if !ok2 || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180) {
+			return nil, false
+		}
+		pts = append(pts, Point{Lat: lat, Lon: lon})
+		if end == len(s) {
+			return pts, pts[0] == pts[len(pts)-1]
+		}
+		if s[end] != ' ' {
+			return nil, false
+		}
+		i = end + 1
+	}
+}
+
+// parsePolygonFields is ParsePolygon for any white space and number form.
+func parsePolygonFields(s string) ([]Point, error) {
 	n := countFields(s)
 	if n > MaxPolygonPoints {
 		return nil, fmt.Errorf("cap: parse polygon: %d points, at most %d allowed: %w", n, MaxPolygonPoints, ErrGeometry)
@@ -91,70 +130,93 @@ func parsePoint(s string) (Point, error) {
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 // parseDecimal is strconv.ParseFloat(s, 64) with a fast path for the
-// plain decimals coordinates are written in ("-12.345678"): with at most
-// 15 digits the mantissa and the power of ten are exact in a float64, so
-// one division gives the correctly rounded value, as strconv computes it
-// in that case too. Everything else goes to strconv.
+// plain decimals coordinates are written in (see plainDecimal).
 func parseDecimal(s string) (float64, error) {
-	i, neg := 0, false
-	if len(s) > 0 && s[0] == '-' {
-		i, neg = 1, true
+	if f, ok := plainDecimal(s); ok {
+		return f, nil
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
+// plainDecimal reads a plain decimal ("-12.345678") exactly as
+// strconv.ParseFloat(s, 64) does; ok is false for every other form.
+func plainDecimal(s string) (f float64, ok bool) {
+	f, end, ok := scanDecimal(s, 0)
+	return f, ok && end == len(s)
+}
+
+// scanDecimal reads the plain decimal that starts at s[i]: an optional
+// minus sign, 1 to 15 digits, and a point followed by at least one of
+// them. end is the index of the first byte that cannot continue it. With at
+// most 15 digits the mantissa and the power of ten are exact in a float64,
+// so one division gives the correctly rounded value, as strconv.ParseFloat
+// computes it in that case too. ok is false when what is there is not of
+// that form.
+func scanDecimal(s string, i int) (f float64, end int, ok bool) {
+	neg := i < len(s) && s[i] == '-'
+	if neg {
+		i++
 	}
 	var mant uint64
 	digits, frac, dot := 0, 0, false
 	for ; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			mant = mant*10 + uint64(c-'0')
+		if d := c - '0'; d <= 9 {
+			mant = mant*10 + uint64(d)
 			digits++
 			if dot {
 				frac++
 			}
-		case c == '.' && !dot && digits > 0:
-			dot = true
-		default:
-			return strconv.ParseFloat(s, 64)
+			continue
 		}
+		if c != '.' || dot || digits == 0 {
+			break
+		}
+		dot = true
 	}
 	if digits == 0 || digits > 15 || dot && frac == 0 {
-		return strconv.ParseFloat(s, 64)
+		return 0, i, false
 	}
-	f := float64(mant) / pow10[frac]
+	f = float64(mant) / pow10[frac]
 	if neg {
 		f = -f
 	}
-	return f, nil
+	return f, i, true
 }
 
 // nextField returns the first field of s and what follows it, splitting
 // around white space exactly as strings.Fields does, without allocating;
-// field is "" when none is left.
+// field is "" when none is left. ASCII bytes are told apart without
+// decoding; only other bytes are decoded as runes.
 func nextField(s string) (field, rest string) {
-	at := func(i int) (rune, int) {
-		if c := s[i]; c < utf8.RuneSelf {
-			return rune(c), 1
-		}
-		return utf8.DecodeRuneInString(s[i:])
-	}
-	i := 0
-	for i < len(s) {
-		r, size := at(i)
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i += size
-	}
-	start := i
-	for i < len(s) {
-		r, size := at(i)
-		if unicode.IsSpace(r) {
-			break
-		}
-		i += size
-	}
-	return s[start:i], s[i:]
+	start := skipSpace(s, 0, true)
+	end := skipSpace(s, start, false)
+	return s[start:end], s[end:]
 }
+
+// skipSpace returns the index of the first byte from i on that does not
+// start white space (space true) or that does (space false).
+func skipSpace(s string, i int, space bool) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if isASCIISpace(c) != space {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) != space {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// isASCIISpace is unicode.IsSpace for the ASCII range: tab, line feed,
+// vertical tab, form feed, carriage return and space.
+func isASCIISpace(c byte) bool { return c == ' ' || c-'\t' <= '\r'-'\t' }
 
 // countFields counts white-space separated fields without allocating.
 func countFields(s string) int {

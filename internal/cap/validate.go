@@ -46,6 +46,18 @@ type checker struct {
 	a      *Alert
 	v      Version
 	issues []Issue
+	// polygons holds the verdicts on the polygons met so far: a message
+	// repeats its areas in every language's info, and each polygon is
+	// parsed and swept once.
+	polygons map[string]polygonVerdict
+}
+
+// polygonVerdict is what area finds of one polygon: why it does not
+// parse, or which of its edges cross.
+type polygonVerdict struct {
+	err     error
+	i, k    int
+	crossed bool
 }
 
 func (c *checker) add(code string, sev Severity, path string, pos Position, format string, args ...any) {
@@ -361,7 +373,9 @@ func (c *checker) info(i int, sent time.Time, sentOK bool) {
 		}
 	}
 	for _, f := range []struct{ name, value string }{{"headline", in.Headline}, {"description", in.Description}, {"instruction", in.Instruction}} {
-		if strings.ContainsAny(f.value, "<&") && htmlRE.MatchString(f.value) {
+		// Two byte searches are strings.ContainsAny(f.value, "<&") for ASCII "<&", and much
+		// faster over long texts in other scripts.
+		if (strings.IndexByte(f.value, '<') >= 0 || strings.IndexByte(f.value, '&') >= 0) && htmlRE.MatchString(f.value) {
 			c.add(RuleHTML, SevWarning, p+"/"+f.name, m.FieldPos(f.name, 0), "<%s> contains HTML markup or entities; CAP text is plain", f.name)
 		}
 	}
@@ -509,13 +523,13 @@ func (c *checker) area(p string, ar *Area) {
 			c.add(RuleEmpty, SevWarning, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "<polygon> is empty")
 			continue
 		}
-		pts, err := ParsePolygon(s)
-		if err != nil {
-			c.add(RulePolygon, SevError, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "%v", err)
+		v := c.polygon(s)
+		if v.err != nil {
+			c.add(RulePolygon, SevError, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "%v", v.err)
 			continue
 		}
-		if i, k, crossed := SelfIntersection(pts); crossed {
-			c.add(RuleSelfCross, SevError, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "polygon edges %d and %d cross", i, k)
+		if v.crossed {
+			c.add(RuleSelfCross, SevError, fmt.Sprintf("%s/polygon[%d]", p, j), m.FieldPos("polygon", j), "polygon edges %d and %d cross", v.i, v.k)
 		}
 	}
 	for j, s := range ar.Circles {
@@ -536,6 +550,25 @@ func (c *checker) area(p string, ar *Area) {
 	if altOK && ceilOK && ceil < alt {
 		c.add(RuleAltitude, SevWarning, p+"/ceiling", m.FieldPos("ceiling", 0), "<ceiling> %v is below <altitude> %v", ceil, alt)
 	}
+}
+
+// polygon parses s and looks for crossing edges, once per message.
+func (c *checker) polygon(s string) polygonVerdict {
+	if v, ok := c.polygons[s]; ok {
+		return v
+	}
+	var v polygonVerdict
+	pts, err := ParsePolygon(s)
+	if err != nil {
+		v.err = err
+	} else {
+		v.i, v.k, v.crossed = SelfIntersection(pts)
+	}
+	if c.polygons == nil {
+		c.polygons = map[string]polygonVerdict{}
+	}
+	c.polygons[s] = v
+	return v
 }
 
 func (c *checker) decimal(m *Meta, p, name, value string) (float64, bool) {

@@ -2,6 +2,7 @@ package hazard
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -13,10 +14,16 @@ import (
 	"github.com/taawun/taawun/internal/store"
 )
 
+// orgVersion names a version of an organisation.
+type orgVersion struct {
+	id      string
+	updated time.Time
+}
+
 // jurisdiction returns the organisation's jurisdiction prepared for point tests, made once per
 // version of the organisation.
 func (t *Trigger) jurisdiction(org store.Org) (*prepared, error) {
-	key := org.ID + "@" + org.UpdatedAt.String()
+	key := orgVersion{org.ID, org.UpdatedAt}
 	if j, ok := t.prepared.Load(key); ok {
 		return j.(*prepared), nil
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -52,63 +51,82 @@ func convex(ring orb.Ring) bool {
 // The subject may be concave; where the result falls apart in several pieces they stay joined
 // along the clip's border, which the caller's jurisdiction check then refuses.
 func clipToConvex(subject, clip orb.Ring) orb.Ring {
+	// The passes, one for each edge of the clip, take turns between two buffers: each reads what
+	// the one before wrote (the first reads the subject) and writes the other buffer.
+	var bufs [2][]orb.Point
+	for i := range bufs {
+		bufs[i] = make([]orb.Point, 0, 2*len(clip)+16)
+	}
+	pts, turn := []orb.Point(subject[:len(subject)-1]), 0
+	// passes clips pts to the convex ring by, an edge at a time; it reports whether a polygon
+	// is left.
+	passes := func(by orb.Ring) bool {
+		ccw := planar.Area(by) > 0
+		for i := 0; i+1 < len(by) && len(pts) > 0; i++ {
+			bufs[turn] = clipPass(bufs[turn][:0], pts, by[i], by[i+1], ccw)
+			pts, turn = bufs[turn], 1-turn
+		}
+		return len(pts) >= 3
+	}
 	if len(subject) > 4*len(clip) {
 		// A jurisdiction's thousands of vertices are first cut to the clip's bounding box (four
 		// passes over them), so the clip's own many edges pass over a few vertices only.
 		b := clip.Bound()
-		box := orb.Ring{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}
-		if subject = sutherlandHodgman(subject, box); subject == nil {
+		if !passes(orb.Ring{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}) {
 			return nil
 		}
 	}
-	return sutherlandHodgman(subject, clip)
+	if !passes(clip) {
+		return nil
+	}
+	ring := make(orb.Ring, len(pts)+1)
+	copy(ring, pts)
+	ring[len(pts)] = pts[0]
+	return ring
 }
 
-func sutherlandHodgman(subject, clip orb.Ring) orb.Ring {
-	ccw := planar.Area(clip) > 0
-	inside := func(p, a, b orb.Point) bool {
-		cross := (b[0]-a[0])*(p[1]-a[1]) - (b[1]-a[1])*(p[0]-a[0])
+// clipPass appends to out the part of the polygon in (its last point joined to its first) on
+// the inside of the clip ring's edge ab: left of it when the ring turns counter-clockwise (ccw),
+// right of it otherwise, or on it. Each point's side is worked out once, as the end of one edge
+// of the polygon, and carried as the start of the next.
+func clipPass(out, in []orb.Point, a, b orb.Point, ccw bool) []orb.Point {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	inside := func(p orb.Point) bool {
+		cross := dx*(p[1]-a[1]) - dy*(p[0]-a[0])
 		if ccw {
 			return cross >= 0
 		}
 		return cross <= 0
 	}
-	intersect := func(p, q, a, b orb.Point) orb.Point {
+	// The line through ab is a2·x + b2·y = c2; intersect is where the line through p and q
+	// meets it, q when they are parallel.
+	a2, b2 := b[1]-a[1], a[0]-b[0]
+	c2 := a2*a[0] + b2*a[1]
+	intersect := func(p, q orb.Point) orb.Point {
 		a1, b1 := q[1]-p[1], p[0]-q[0]
 		c1 := a1*p[0] + b1*p[1]
-		a2, b2 := b[1]-a[1], a[0]-b[0]
-		c2 := a2*a[0] + b2*a[1]
 		det := a1*b2 - a2*b1
 		if det == 0 {
 			return q
 		}
 		return orb.Point{(b2*c1 - b1*c2) / det, (a1*c2 - a2*c1) / det}
 	}
-	// Two buffers, each pass reading one and writing the other.
-	size := len(subject) + len(clip)
-	out := append(make([]orb.Point, 0, size), subject[:len(subject)-1]...)
-	in := make([]orb.Point, 0, size)
-	for i := 0; i+1 < len(clip) && len(out) > 0; i++ {
-		a, b := clip[i], clip[i+1]
-		in, out = out, in[:0]
-		for j := range in {
-			p, q := in[(j+len(in)-1)%len(in)], in[j]
-			switch {
-			case inside(q, a, b):
-				if !inside(p, a, b) {
-					out = append(out, intersect(p, q, a, b))
-				}
-				out = append(out, q)
-			case inside(p, a, b):
-				out = append(out, intersect(p, q, a, b))
+	p := in[len(in)-1]
+	pIn := inside(p)
+	for _, q := range in {
+		qIn := inside(q)
+		switch {
+		case qIn:
+			if !pIn {
+				out = append(out, intersect(p, q))
 			}
+			out = append(out, q)
+		case pIn:
+			out = append(out, intersect(p, q))
 		}
+		p, pIn = q, qIn
 	}
-	if len(out) < 3 {
-		return nil
-	}
-	ring := orb.Ring(append(out, out[0]))
-	return ring
+	return out
 }
 
 // capPolygon writes a ring as a CAP polygon ("lat,lon lat,lon …"), simplified to at most
@@ -123,7 +141,7 @@ func capPolygon(ring orb.Ring) string {
 		ring = simplify.DouglasPeucker(tol).Ring(ring)
 	}
 	// Rounded as written, without repeated points, so the check sees what CAP readers will.
-	var r orb.Ring
+	r := make(orb.Ring, 0, len(ring))
 	for _, p := range ring {
 		q := orb.Point{math.Round(p[0]*1e4) / 1e4, math.Round(p[1]*1e4) / 1e4}
 		if len(r) == 0 || q != r[len(r)-1] {
@@ -133,11 +151,34 @@ func capPolygon(ring orb.Ring) string {
 	if len(r) < 4 || r[0] != r[len(r)-1] || !simple(r) {
 		return ""
 	}
-	parts := make([]string, len(r))
+	b := make([]byte, 0, len(r)*len("-12.3456,-123.4567 "))
 	for i, p := range r {
-		parts[i] = strconv.FormatFloat(p[1], 'f', 4, 64) + "," + strconv.FormatFloat(p[0], 'f', 4, 64)
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = appendFixed4(b, p[1])
+		b = append(b, ',')
+		b = appendFixed4(b, p[0])
 	}
-	return strings.Join(parts, " ")
+	return string(b)
+}
+
+// appendFixed4 is strconv.AppendFloat(b, v, 'f', 4, 64), written straight from the digits of
+// m = v·10⁴ when v is m/10⁴ for a whole m, as capPolygon's rounded coordinates are: the nearest
+// four-decimal number to such a v is m/10⁴ itself, far closer to v than v's own rounding error.
+// Other values go to strconv.
+func appendFixed4(b []byte, v float64) []byte {
+	m := math.Round(v * 1e4)
+	if !(math.Abs(m) < 1e15) || m/1e4 != v {
+		return strconv.AppendFloat(b, v, 'f', 4, 64)
+	}
+	if math.Signbit(v) {
+		b = append(b, '-')
+	}
+	u := uint64(math.Abs(m))
+	b = strconv.AppendUint(b, u/10000, 10)
+	f := u % 10000
+	return append(b, '.', byte('0'+f/1000), byte('0'+f/100%10), byte('0'+f/10%10), byte('0'+f%10))
 }
 
 // maxPolygonPoints bounds a drafted warning's polygon: 100 is what the US Wireless Emergency

@@ -124,10 +124,10 @@ func placeNames(est impact.Estimate, ev store.HazardEvent, lang string) string {
 
 // topPlaces lists the most affected places with their predicted intensity or population.
 func topPlaces(est impact.Estimate, n int, lang string) string {
-	var parts []string
+	parts := make([]string, 0, min(n, len(est.Places)))
 	for _, p := range est.Places[:min(n, len(est.Places))] {
 		if p.MMI > 0 {
-			parts = append(parts, fmt.Sprintf("%s (%s)", placeName(p, lang), roman(int(math.Round(p.MMI)))))
+			parts = append(parts, placeName(p, lang)+" ("+roman(int(math.Round(p.MMI)))+")")
 		} else {
 			parts = append(parts, placeName(p, lang))
 		}

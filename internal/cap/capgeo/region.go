@@ -32,13 +32,34 @@ func CirclePolygon(c cap.Circle) orb.Polygon { return CirclePolygonN(c, CirclePo
 // CirclePolygonN approximates c by a closed ring of n vertices (n ≥ 3); the ring's edges come
 // within r·(1−cos(π/n)) of the circle.
 func CirclePolygonN(c cap.Circle, n int) orb.Polygon {
-	center := orb.Point{c.Center.Lon, c.Center.Lat}
 	ring := make(orb.Ring, 0, n+1)
+	from := newBearings(orb.Point{c.Center.Lon, c.Center.Lat}, c.RadiusKM*1000)
 	for i := range n {
-		ring = append(ring, geo.PointAtBearingAndDistance(center, float64(i)*360/float64(n), c.RadiusKM*1000))
+		ring = append(ring, from.at(float64(i)*360/float64(n)))
 	}
 	ring = append(ring, ring[0])
 	return orb.Polygon{ring}
+}
+
+// bearings gives the points at one distance from one centre in any direction: what
+// geo.PointAtBearingAndDistance gives, bit for bit, with the sines and cosines of the centre's
+// latitude and of the distance worked out once instead of at every point.
+type bearings struct {
+	lon, sinLat, cosLat, sinDist, cosDist float64
+}
+
+func newBearings(center orb.Point, meters float64) bearings {
+	lat := center[1] * math.Pi / 180.0
+	ratio := meters / orb.EarthRadius
+	return bearings{lon: center[0] * math.Pi / 180.0, sinLat: math.Sin(lat), cosLat: math.Cos(lat), sinDist: math.Sin(ratio), cosDist: math.Cos(ratio)}
+}
+
+// at is the point at bearing degrees from the centre.
+func (b bearings) at(bearing float64) orb.Point {
+	rad := bearing * math.Pi / 180.0
+	lat := math.Asin(b.sinLat*b.cosDist + b.cosLat*b.sinDist*math.Cos(rad))
+	lon := b.lon + math.Atan2(math.Sin(rad)*b.sinDist*b.cosLat, b.cosDist-b.sinLat*math.Sin(lat))
+	return orb.Point{180.0 * lon / math.Pi, 180.0 * lat / math.Pi}
 }
 
 // AreaGeometry returns the polygons and circles of a (polygons first,

@@ -196,3 +196,23 @@ func BenchmarkContains(b *testing.B) {
 		r.Contains(25+float64(i%100)/10, 65+float64(i%97)/10)
 	}
 }
+
+// TestCirclePolygonMatchesOrb: a circle's vertices, with the centre's and the distance's sines
+// and cosines worked out once, are exactly geo.PointAtBearingAndDistance's at each bearing.
+func TestCirclePolygonMatchesOrb(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := cap.Circle{Center: cap.Point{Lat: rapid.Float64Range(-90, 90).Draw(t, "lat"), Lon: rapid.Float64Range(-180, 180).Draw(t, "lon")},
+			RadiusKM: rapid.Float64Range(0, 5000).Draw(t, "km")}
+		n := rapid.IntRange(3, 100).Draw(t, "n")
+		got := capgeo.CirclePolygonN(c, n)[0]
+		if len(got) != n+1 || got[n] != got[0] {
+			t.Fatalf("%d vertices, closed %v; want %d, closed", len(got), got[n] == got[0], n+1)
+		}
+		for i := range n {
+			want := geo.PointAtBearingAndDistance(orb.Point{c.Center.Lon, c.Center.Lat}, float64(i)*360/float64(n), c.RadiusKM*1000)
+			if math.Float64bits(got[i][0]) != math.Float64bits(want[0]) || math.Float64bits(got[i][1]) != math.Float64bits(want[1]) {
+				t.Fatalf("vertex %d of %v in %d: %v, orb gives %v", i, c, n, got[i], want)
+			}
+		}
+	})
+}
