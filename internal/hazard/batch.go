@@ -78,7 +78,7 @@ func (t *Trigger) HandleBatch(ctx context.Context, ids []string) []error {
 		return errs
 	}
 	works := make([]eventWork, len(ids))
-	inParallel(len(ids), func(i int) {
+	t.inParallel(len(ids), func(i int) {
 		ev, ok := events[ids[i]]
 		if !ok {
 			works[i] = eventWork{err: fmt.Errorf("hazard event %s: %w", ids[i], store.ErrNotFound)}
@@ -111,18 +111,40 @@ func (t *Trigger) HandleBatch(ctx context.Context, ids []string) []error {
 	return errs
 }
 
-// inParallel runs fn(0) … fn(n-1) on as many goroutines as there are processors.
-func inParallel(n int, fn func(int)) {
+// inParallel runs fn(0) … fn(n-1) on as many goroutines as there are plan slots free, at
+// least one.
+func (t *Trigger) inParallel(n int, fn func(int)) {
+	slots := t.planners()
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				fn(i)
-			}
-		})
+	work := func() {
+		for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+			fn(i)
+		}
 	}
+	slots <- struct{}{}
+	for extra := 1; extra < n; extra++ {
+		select {
+		case slots <- struct{}{}:
+			wg.Go(func() { work(); <-slots })
+			continue
+		default:
+		}
+		break
+	}
+	work()
+	<-slots
 	wg.Wait()
+}
+
+// planners returns the plan slots: one fewer than the processors, at least one. Planning is
+// the CPU-heavy part and the single database writer the narrow one; with every processor
+// planning, the goroutine holding the writer gets a fraction of a processor and every write
+// behind it waits. Keeping one processor for writing, ingesting and publishing lets the writer
+// run at full speed while the others plan.
+func (t *Trigger) planners() chan struct{} {
+	t.planSlotsOnce.Do(func() { t.planSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)) })
+	return t.planSlots
 }
 
 // load reads a batch's events and their links to rules, by event id.

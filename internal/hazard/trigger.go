@@ -53,6 +53,9 @@ type Trigger struct {
 	prepared sync.Map
 	// provinces holds each country's province outlines ([]provinceOutline).
 	provinces sync.Map
+	// planSlots bounds the goroutines planning drafts across all batches (see planners).
+	planSlots     chan struct{}
+	planSlotsOnce sync.Once
 }
 
 // matchesEvent checks what a rule asks of the event itself: type, magnitude, severity.
