@@ -145,7 +145,12 @@ func (t *cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
+// The statements of a write transaction run without ctx's cancellation: database/sql already
+// rolls the whole transaction back when ctx ends, and the driver would otherwise start a
+// goroutine and a progress handler to watch ctx for every statement, which costs the single
+// writer more than the short statement itself often does.
 func (t *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -153,6 +158,7 @@ func (t *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (
 }
 
 func (t *cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -160,6 +166,7 @@ func (t *cachedTx) QueryContext(ctx context.Context, query string, args ...any) 
 }
 
 func (t *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
