@@ -2,7 +2,10 @@ package subject
 
 import (
 	"errors"
+	"regexp"
 	"testing"
+
+	"pgregory.net/rapid"
 
 	"github.com/taawun/taawun/internal/mode"
 )
@@ -42,4 +45,21 @@ func TestRejects(t *testing.T) {
 			t.Errorf("Parse(%q) accepted", s)
 		}
 	}
+}
+
+// TestValidKindMatchesPattern checks the byte-by-byte kind check against the regular expression
+// that states the rule.
+func TestValidKindMatchesPattern(t *testing.T) {
+	pattern := regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
+	for _, k := range []string{"", ".", "a", "a.", ".a", "a..b", "org.created", "alert.issued", "hazard.event.new", "x_1.y2", "1a", "a.1", "A", "a-b", "a.b_", "_a", "a._b", "é"} {
+		if got, want := validKind(k), pattern.MatchString(k); got != want {
+			t.Errorf("validKind(%q) = %v, want %v", k, got, want)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		k := rapid.StringMatching(`[a-z0-9_.A\-]{0,12}`).Draw(t, "kind")
+		if got, want := validKind(k), pattern.MatchString(k); got != want {
+			t.Fatalf("validKind(%q) = %v, want %v", k, got, want)
+		}
+	})
 }

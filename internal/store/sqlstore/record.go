@@ -71,13 +71,10 @@ func (t *tx) Record(ctx context.Context, c store.Change) error {
 			return fmt.Errorf("sqlstore: record %s: %w", c.Action, err)
 		}
 		eventID := ident.NewID()
-		payload, err := json.Marshal(EventPayload{
+		payload := marshalPayload(EventPayload{
 			ID: eventID, Kind: c.Action, Node: t.db.node, Mode: m.String(), At: now.Format(store.AuditTimeFormat),
 			Actor: c.Actor, OrgID: c.OrgID, EntityType: c.EntityType, EntityID: c.EntityID, Data: after,
 		})
-		if err != nil {
-			return fmt.Errorf("sqlstore: record %s: event: %w", c.Action, err)
-		}
 		t.outbox = append(t.outbox, []any{eventID, subj, c.Action, m.String(), string(payload), now})
 		t.recordedEvent = true
 	}
