@@ -48,8 +48,18 @@ func (in *Ingester) Ingest(ctx context.Context, src store.HazardSource, evs []fe
 		var bc Counts
 		err := in.Store.WithTx(ctx, func(tx store.Tx) error {
 			bc = Counts{}
+			// Most items of a feed are new or unchanged: one lookup of the batch's keys tells
+			// which items need their stored event read.
+			var keys []string
 			for i := range batch {
-				if err := ingestOne(ctx, tx, src, &batch[i], &bc); err != nil {
+				keys = append(append(keys, batch[i].Keys...), batch[i].Refs...)
+			}
+			held, err := tx.HazardEvents().KeyHolders(ctx, keys)
+			if err != nil {
+				return err
+			}
+			for i := range batch {
+				if err := ingestOne(ctx, tx, src, &batch[i], &bc, held); err != nil {
 					return err
 				}
 			}
@@ -66,7 +76,7 @@ func (in *Ingester) Ingest(ctx context.Context, src store.HazardSource, evs []fe
 			var one Counts
 			err := in.Store.WithTx(ctx, func(tx store.Tx) error {
 				one = Counts{}
-				return ingestOne(ctx, tx, src, &batch[i], &one)
+				return ingestOne(ctx, tx, src, &batch[i], &one, nil)
 			})
 			if err != nil {
 				if ctx.Err() != nil {
@@ -104,15 +114,25 @@ func Summarise(e store.HazardEvent) Summary {
 		Severity: e.Severity, AlertLevel: e.AlertLevel, Cancelled: e.Cancelled, Revision: e.Revision, SourceID: e.SourceID}
 }
 
-func ingestOne(ctx context.Context, tx store.Tx, src store.HazardSource, fe *feed.Event, c *Counts) error {
+// ingestOne stores fe. held, when not nil, holds every key of the batch already held by an
+// event, with the event's id; ingestOne adds the keys of what it stores.
+func ingestOne(ctx context.Context, tx store.Tx, src store.HazardSource, fe *feed.Event, c *Counts, held map[string]string) error {
 	rev := store.HazardRevision{SourceID: src.ID, Updated: fe.Updated, Data: fe.Raw}
-	cur, err := tx.HazardEvents().FindByKeys(ctx, append(slices.Clone(fe.Keys), fe.Refs...))
+	keys := append(slices.Clone(fe.Keys), fe.Refs...)
+	var (
+		cur store.HazardEvent
+		err = store.ErrNotFound
+	)
+	if held == nil || slices.ContainsFunc(keys, func(k string) bool { return held[k] != "" }) {
+		cur, err = tx.HazardEvents().FindByKeys(ctx, keys)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		e := store.HazardEvent{SourceID: src.ID}
 		apply(&e, fe)
 		if err := tx.HazardEvents().Create(ctx, &e, rev); err != nil {
 			return fmt.Errorf("hazard: store %s: %w", fe.Keys[0], err)
 		}
+		hold(held, e)
 		c.New++
 		return tx.Record(ctx, store.Change{Actor: auth.SystemActor, Action: KindEventNew, EntityType: "hazard_event", EntityID: e.ID, After: Summarise(e)})
 	}
@@ -125,20 +145,31 @@ func ingestOne(ctx context.Context, tx store.Tx, src store.HazardSource, fe *fee
 		return nil
 	}
 	before := Summarise(cur)
-	keys := cur.Keys
+	merged := cur.Keys
 	apply(&cur, fe)
 	for _, k := range fe.Keys {
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
+		if !slices.Contains(merged, k) {
+			merged = append(merged, k)
 		}
 	}
-	cur.Keys, cur.SourceID = keys, src.ID
+	cur.Keys, cur.SourceID = merged, src.ID
 	if err := tx.HazardEvents().Update(ctx, &cur, rev); err != nil {
 		return fmt.Errorf("hazard: update %s: %w", cur.ID, err)
 	}
+	hold(held, cur)
 	c.Updated++
 	return tx.Record(ctx, store.Change{Actor: auth.SystemActor, Action: KindEventUpdated, EntityType: "hazard_event", EntityID: cur.ID,
 		Before: before, After: Summarise(cur)})
+}
+
+// hold notes e's keys as held, for the items after it in the batch.
+func hold(held map[string]string, e store.HazardEvent) {
+	if held == nil {
+		return
+	}
+	for _, k := range e.Keys {
+		held[k] = e.ID
+	}
 }
 
 // apply copies what the feed says onto the stored event. A CAP update may leave out what the

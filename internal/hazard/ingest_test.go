@@ -70,6 +70,34 @@ func TestCAPUpdateAndCancelAreOneEvent(t *testing.T) {
 	}
 }
 
+// TestOneBatchHoldsAnEventAndItsUpdate: items of one feed read that are the same hazard (a CAP
+// message and its update, a message repeated) are recognised within the batch, not only across
+// polls.
+func TestOneBatchHoldsAnEventAndItsUpdate(t *testing.T) {
+	f := newFixture(t)
+	var evs []feed.Event
+	for _, body := range [][]byte{
+		capAlert("FF-1", "2026-08-14T01:00:00+05:00", "Alert", "", "Severe"),
+		capAlert("FF-1", "2026-08-14T01:00:00+05:00", "Alert", "", "Severe"),
+		capAlert("FF-2", "2026-08-14T02:00:00+05:00", "Update", "<references>pmd.gov.pk,FF-1,2026-08-14T01:00:00+05:00</references>", "Extreme"),
+		capAlert("GG-1", "2026-08-14T01:30:00+05:00", "Alert", "", "Moderate"),
+	} {
+		r, err := feed.Parse("cap", body, feed.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, r.Events...)
+	}
+	c, err := f.ingest.Ingest(context.Background(), f.src, evs)
+	if err != nil || c.New != 2 || c.Unchanged != 1 || c.Updated != 1 {
+		t.Fatalf("counts %+v, %v", c, err)
+	}
+	e, err := f.db.HazardEvents().FindByKeys(context.Background(), []string{"cap:pmd.gov.pk,FF-2"})
+	if err != nil || e.Revision != 2 || e.Severity != "Extreme" || len(e.Keys) != 2 {
+		t.Fatalf("event %+v, %v", e, err)
+	}
+}
+
 // TestUSGSPreferredIDChanges: USGS often first publishes an event under one network's id and
 // later under another's, listing both in ids: it stays one event.
 func TestUSGSPreferredIDChanges(t *testing.T) {

@@ -130,6 +130,9 @@ type HazardEvents interface {
 	GetMany(ctx context.Context, ids []string) ([]HazardEvent, error)
 	// FindByKeys returns the event holding any of keys, or ErrNotFound.
 	FindByKeys(ctx context.Context, keys []string) (HazardEvent, error)
+	// KeyHolders returns, of keys, those held by an event, with the event's id: one lookup for
+	// a feed's batch instead of one per item.
+	KeyHolders(ctx context.Context, keys []string) (map[string]string, error)
 	// List returns events newest first.
 	List(ctx context.Context, f HazardEventFilter) ([]HazardEvent, error)
 	// Revisions returns the event's revisions, oldest first.

@@ -270,6 +270,34 @@ func (s hazardEvents) FindByKeys(ctx context.Context, keys []string) (store.Haza
 	return s.Get(ctx, id)
 }
 
+func (s hazardEvents) KeyHolders(ctx context.Context, keys []string) (map[string]string, error) {
+	holders := map[string]string{}
+	for chunk := range slices.Chunk(keys, idsPerQuery) {
+		args := []any{mode.From(ctx).String()}
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		rows, err := s.query(ctx, `SELECT key, event_id FROM hazard_event_keys WHERE mode = ? AND key IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, s.wrap(err, "sqlstore: holders of %d hazard event keys", len(chunk))
+		}
+		for rows.Next() {
+			var k, id string
+			if err := rows.Scan(&k, &id); err != nil {
+				rows.Close()
+				return nil, s.wrap(err, "sqlstore: holders of hazard event keys")
+			}
+			holders[k] = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.wrap(err, "sqlstore: holders of hazard event keys")
+		}
+	}
+	return holders, nil
+}
+
 func (s hazardEvents) loadKeys(ctx context.Context, e *store.HazardEvent) error {
 	keys, err := collect(ctx, s.q, "hazard event keys", func(r scanner) (string, error) {
 		var k string

@@ -128,6 +128,14 @@ func testHazardEvents(t *testing.T, s store.Store, clk *clock.Manual) {
 		t.Fatalf("Revisions = %+v, %v", revs, err)
 	}
 
+	holders, err := s.HazardEvents().KeyHolders(ctx, []string{"usgs:at00p0mzdc", "usgs:nothing", "usgs:usp000e8ra"})
+	if err != nil || len(holders) != 2 || holders["usgs:at00p0mzdc"] != e.ID || holders["usgs:usp000e8ra"] != e.ID {
+		t.Fatalf("KeyHolders = %v, %v", holders, err)
+	}
+	if holders, err := s.HazardEvents().KeyHolders(mode.With(ctx, exercise), []string{"usgs:at00p0mzdc"}); err != nil || len(holders) != 0 {
+		t.Fatalf("KeyHolders in an exercise = %v, %v", holders, err)
+	}
+
 	// A key already held by another event is refused, and the refused create leaves nothing.
 	other := store.HazardEvent{Type: "flood", Time: Start, Updated: Start, Lat: 30, Lon: 70, Keys: []string{"cap:x,1", "usgs:usp000e8ra"}}
 	err = s.WithTx(ctx, func(tx store.Tx) error { return tx.HazardEvents().Create(ctx, &other, store.HazardRevision{}) })
