@@ -264,7 +264,10 @@ func (t *Trigger) recordLink(ctx context.Context, tx store.Tx, r store.TriggerRu
 	return t.recordOutcome(ctx, tx, r, ev, link)
 }
 
-// recordOutcome records a link's outcome in the audit log and on the bus.
+// recordOutcome records a link's outcome in the audit log, and a skipped rule on the bus too:
+// the duty officers' live pages then say why an event has no draft. A drafted warning is
+// announced by the alert's own alert.submitted event; a second event for it would only repeat
+// that on every live page and cost a feed's burst a thousand more messages.
 func (t *Trigger) recordOutcome(ctx context.Context, tx store.Tx, r store.TriggerRule, ev store.HazardEvent, link store.TriggerDraft) error {
 	kind := KindTriggerDrafted
 	if link.State == store.TriggerSkipped {
@@ -272,5 +275,6 @@ func (t *Trigger) recordOutcome(ctx context.Context, tx store.Tx, r store.Trigge
 		t.logger().Info("hazard: rule matched but no draft", "event", ev.ID, "rule", r.Name, "reason", link.Reason)
 	}
 	return tx.Record(ctx, store.Change{Actor: auth.SystemActor, OrgID: r.OrgID, Action: kind, EntityType: "trigger_draft",
-		EntityID: ev.ID + "/" + r.ID, After: linkView{ev.ID, r.ID, link.AlertID, link.State, link.Reason, link.EventRevision}})
+		EntityID: ev.ID + "/" + r.ID, After: linkView{ev.ID, r.ID, link.AlertID, link.State, link.Reason, link.EventRevision},
+		NoEvent: kind == KindTriggerDrafted})
 }

@@ -6,7 +6,8 @@
 // approves as for any warning.
 //
 // Every change is one transaction with its audit entry and bus event (hazard.event.new,
-// hazard.event.updated, hazard.trigger.drafted, hazard.trigger.skipped); the triggers consume the
+// hazard.event.updated, hazard.trigger.skipped; a drafted warning's event is the alert's own
+// alert.submitted, its hazard.trigger.drafted entry is in the audit log only); the triggers consume the
 // event kinds through a durable JetStream consumer, so a crash loses nothing and an event
 // drafts once per rule (the trigger_drafts link makes it idempotent).
 package hazard

@@ -108,6 +108,19 @@ func TestEarthquakeDraftsSubmittedWarning(t *testing.T) {
 	if len(f.notified) != 2 {
 		t.Fatalf("duty officers told of %d drafts, want 2", len(f.notified))
 	}
+	// Every outcome is audited; on the bus a draft is announced once, by alert.submitted, and a
+	// skipped rule says why.
+	kinds := map[string]int{}
+	pending, _ := f.db.Outbox().Pending(ctx, 1000)
+	for _, e := range pending {
+		kinds[e.Kind]++
+	}
+	if kinds[KindTriggerDrafted] != 0 || kinds[KindTriggerSkipped] != 1 || kinds["alert.submitted"] != 2 {
+		t.Errorf("bus events by kind: %v", kinds)
+	}
+	if audit, _ := f.db.Audit().ListForEntity(ctx, "trigger_draft", ev.ID+"/"+kp.ID); len(audit) != 1 || audit[0].Action != KindTriggerDrafted {
+		t.Errorf("audit of the drafted link: %+v", audit)
+	}
 
 	// Again: nothing new.
 	if err := f.trigger.Handle(ctx, ev.ID); err != nil {
