@@ -32,6 +32,16 @@ type IndexTargeter struct {
 	handles   map[string]geotarget.RecipientID
 	broadcast []target
 	reload    chan struct{}
+	// following is closed once Follow has subscribed (see Following).
+	following                 chan struct{}
+	followingOnce, subscribed sync.Once
+}
+
+// Following returns a channel closed once Follow's subscription is in place at the server:
+// changes recorded after that reach the index.
+func (t *IndexTargeter) Following() <-chan struct{} {
+	t.followingOnce.Do(func() { t.following = make(chan struct{}) })
+	return t.following
 }
 
 // target is what planning needs of a recipient, kept compact for millions of them: its
@@ -186,6 +196,12 @@ func (t *IndexTargeter) Follow(ctx context.Context, nc *nats.Conn, node string) 
 		return fmt.Errorf("dissem: follow recipients: %w", err)
 	}
 	defer sub.Unsubscribe()
+	// The subscription holds once the server has it; a flush waits for that.
+	if err := nc.Flush(); err != nil {
+		return fmt.Errorf("dissem: follow recipients: %w", err)
+	}
+	t.Following()
+	t.subscribed.Do(func() { close(t.following) })
 	for {
 		select {
 		case <-ctx.Done():

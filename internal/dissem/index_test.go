@@ -59,7 +59,11 @@ func TestIndexTargeterMatchesScanAndFollowsTheBus(t *testing.T) {
 		t.Fatalf("index %v, scan %v", ids(got), ids(want))
 	}
 
-	time.Sleep(200 * time.Millisecond) // let Follow subscribe
+	select {
+	case <-ix.Following():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the index did not subscribe")
+	}
 	late := store.Recipient{Name: "late", Email: "late@example.pk", Confirmed: true, Channels: []store.Channel{store.ChannelEmail},
 		Locations: []store.Location{{Lat: 31.60, Lon: 74.30}}}
 	err = db.WithTx(ctx, func(tx store.Tx) error {

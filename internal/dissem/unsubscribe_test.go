@@ -105,7 +105,11 @@ func TestUnsubscribeTokens(t *testing.T) {
 func TestPlannedBatchSkipsWhoLeft(t *testing.T) {
 	p := startPipelineRunning(t, 0, false)
 	ctx := context.Background()
-	time.Sleep(200 * time.Millisecond) // let the index follow the bus
+	select {
+	case <-p.index.Following():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the index did not follow the bus")
+	}
 	rs := p.addRecipients(t,
 		store.Recipient{Name: "leaves", Language: "en", Email: "leaves@example.pk", Channels: []store.Channel{store.ChannelEmail},
 			Locations: []store.Location{{Lat: 31.52, Lon: 74.36}}},
