@@ -122,15 +122,18 @@ func (t *Trigger) inParallel(n int, fn func(int)) {
 			fn(i)
 		}
 	}
-	slots <- struct{}{}
-	for extra := 1; extra < n; extra++ {
+	// The caller waits for a slot of its own, and takes more only if they are free.
+	free := func() bool {
 		select {
 		case slots <- struct{}{}:
-			wg.Go(func() { work(); <-slots })
-			continue
+			return true
 		default:
+			return false
 		}
-		break
+	}
+	slots <- struct{}{}
+	for extra := 1; extra < n && free(); extra++ {
+		wg.Go(func() { work(); <-slots })
 	}
 	work()
 	<-slots
