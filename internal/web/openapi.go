@@ -170,6 +170,11 @@ var coreSchemas = map[string]any{
 	"TokenInput": object([]string{"name"}, map[string]any{"name": str, "days": map[string]any{"type": "integer", "minimum": 0, "maximum": 3650}}),
 	"TokenCreated": object([]string{"id", "name", "token"}, map[string]any{"id": str, "name": str, "token": str,
 		"expires_at": map[string]any{"type": "string", "format": "date-time"}}),
+	"Token": object([]string{"id", "name", "created_at"}, map[string]any{"id": str, "name": str,
+		"created_at":   map[string]any{"type": "string", "format": "date-time"},
+		"expires_at":   map[string]any{"type": "string", "format": "date-time", "description": "absent: does not expire"},
+		"last_used_at": map[string]any{"type": "string", "format": "date-time", "description": "absent: never used"}}),
+	"TokenList": list("tokens", "Token"),
 	"AuditEntry": object([]string{"seq", "id", "at", "actor", "action", "entity_type", "entity_id", "mode", "hash"}, map[string]any{
 		"seq": map[string]any{"type": "integer"}, "id": str, "at": map[string]any{"type": "string", "format": "date-time"},
 		"actor": str, "org_id": str, "action": str, "entity_type": str, "entity_id": str, "mode": str,

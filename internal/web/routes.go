@@ -91,6 +91,7 @@ func (s *Server) coreRoutes() []route {
 		{method: "GET", pattern: "/audit", access: loggedIn, perm: auth.PermViewAudit, kind: kindPage, handle: s.auditPage},
 		{method: "GET", pattern: "/account", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountPage},
 		{method: "POST", pattern: "/account/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountTokenCreate},
+		{method: "POST", pattern: "/account/tokens/{id}/revoke", access: loggedIn, perm: auth.PermOwnTokens, kind: kindPage, handle: s.accountTokenRevoke},
 
 		// Warnings: officers' pages.
 		{method: "GET", pattern: "/warnings", access: loggedIn, perm: auth.PermViewDashboard, kind: kindPage, handle: s.warningsPage},
@@ -129,6 +130,8 @@ func (s *Server) coreRoutes() []route {
 		{method: "GET", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermViewUsers, kind: kindAPI, summary: "Users of the organisations the caller acts in", tag: "accounts", respSchema: "UserList", handle: s.apiUsersList},
 		{method: "POST", pattern: "/api/v1/users", access: loggedIn, perm: auth.PermManageUsers, kind: kindAPI, summary: "Create a user", tag: "accounts", reqSchema: "UserInput", respSchema: "User", handle: s.apiUsersCreate},
 		{method: "POST", pattern: "/api/v1/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindAPI, summary: "Create an API token for the caller (secret shown once)", tag: "accounts", reqSchema: "TokenInput", respSchema: "TokenCreated", handle: s.apiTokensCreate},
+		{method: "GET", pattern: "/api/v1/tokens", access: loggedIn, perm: auth.PermOwnTokens, kind: kindAPI, summary: "The caller's API tokens: name and dates, never the secret", tag: "accounts", respSchema: "TokenList", handle: s.apiTokensList},
+		{method: "DELETE", pattern: "/api/v1/tokens/{id}", access: loggedIn, perm: auth.PermOwnTokens, kind: kindAPI, summary: "Revoke one of the caller's API tokens: 204, refused at once; 404 for an id that is not one of the caller's", tag: "accounts", handle: s.apiTokenRevoke},
 		{method: "GET", pattern: "/api/v1/audit", access: loggedIn, perm: auth.PermViewAudit, kind: kindAPI, summary: "Audit log entries after a sequence number", tag: "audit", respSchema: "AuditList", handle: s.apiAudit},
 		{method: "GET", pattern: "/api/v1/hazards", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Hazard templates warnings start from", tag: "alerts", handle: s.apiHazards},
 		{method: "GET", pattern: "/api/v1/alerts", access: loggedIn, perm: auth.PermViewDashboard, kind: kindAPI, summary: "Warnings of the organisations the caller acts in", tag: "alerts", respSchema: "AlertList", handle: s.apiAlertsList},
