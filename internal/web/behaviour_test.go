@@ -310,6 +310,10 @@ func TestOpenAPIDescribesEveryAPIRoute(t *testing.T) {
 		if op["summary"] == "" || op["responses"] == nil {
 			t.Errorf("%s %s: no summary or responses", rt.method, rt.pattern)
 		}
+		// Removals answer 204 with no body, and say so.
+		if responses, _ := op["responses"].(map[string]any); rt.method == "DELETE" && responses["204"] == nil {
+			t.Errorf("%s %s: 204 not documented (%v)", rt.method, rt.pattern, responses)
+		}
 	}
 	for _, m := range refPattern.FindAllStringSubmatch(string(raw), -1) {
 		if _, ok := doc.Comp.Schemas[m[1]]; !ok {

@@ -90,6 +90,9 @@ func responsesFor(rt route) map[string]any {
 	}
 	okResp := map[string]any{"description": "success"}
 	switch {
+	case rt.method == "DELETE":
+		// Every removal answers 204 with no body.
+		ok, okResp = "204", map[string]any{"description": "removed"}
 	case rt.respSchema != "":
 		okResp["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.respSchema)}}
 	case strings.HasSuffix(rt.pattern, "/events"):
