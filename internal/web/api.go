@@ -207,7 +207,11 @@ func (s *Server) apiTokensCreate(w http.ResponseWriter, r *http.Request, rc *req
 		s.apiInternal(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": t.ID, "name": t.Name, "token": secret, "expires_at": t.ExpiresAt})
+	out := map[string]any{"id": t.ID, "name": t.Name, "token": secret}
+	if exp := optionalTime(t.ExpiresAt); exp != nil {
+		out["expires_at"] = exp // absent when the token does not expire, as in the list
+	}
+	writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, rc *reqCtx) {

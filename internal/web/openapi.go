@@ -172,7 +172,7 @@ var coreSchemas = map[string]any{
 		"password": map[string]any{"type": "string", "minLength": 10}, "org_id": str, "role": roles, "language": langs}),
 	"TokenInput": object([]string{"name"}, map[string]any{"name": str, "days": map[string]any{"type": "integer", "minimum": 0, "maximum": 3650}}),
 	"TokenCreated": object([]string{"id", "name", "token"}, map[string]any{"id": str, "name": str, "token": str,
-		"expires_at": map[string]any{"type": "string", "format": "date-time"}}),
+		"expires_at": map[string]any{"type": "string", "format": "date-time", "description": "absent: does not expire"}}),
 	"Token": object([]string{"id", "name", "created_at"}, map[string]any{"id": str, "name": str,
 		"created_at":   map[string]any{"type": "string", "format": "date-time"},
 		"expires_at":   map[string]any{"type": "string", "format": "date-time", "description": "absent: does not expire"},

@@ -16,8 +16,9 @@ import (
 
 // apiToken is a token a test created: its id and its secret.
 type apiToken struct {
-	ID     string `json:"id"`
-	Secret string `json:"token"`
+	ID        string     `json:"id"`
+	Secret    string     `json:"token"`
+	ExpiresAt *time.Time `json:"expires_at"`
 }
 
 // createToken makes an API token for c's user through the API.
@@ -30,6 +31,10 @@ func createToken(t *testing.T, c *client, name string, days int) apiToken {
 	var tok apiToken
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.ID == "" || tok.Secret == "" {
 		t.Fatalf("create token %q: %+v, %v", name, tok, err)
+	}
+	// A token that does not expire says so by leaving expires_at out, not by a year-1 date.
+	if (days == 0) != (tok.ExpiresAt == nil) {
+		t.Fatalf("create token %q for %d days: expires_at %v", name, days, tok.ExpiresAt)
 	}
 	return tok
 }
