@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,14 @@ func buildCAP(m message) *cap.Alert {
 		}
 		a.References = strings.Join(refs, " ")
 	}
-	for _, lang := range append(append([]string(nil), RequiredLanguages...), OptionalLanguages...) {
+	expires, onset := capTime(m.content.Expires), ""
+	if !m.content.Onset.IsZero() {
+		onset = capTime(m.content.Onset)
+	}
+	if len(m.content.Texts) > 0 {
+		a.Infos = make([]cap.Info, 0, len(m.content.Texts))
+	}
+	for _, lang := range slices.Concat(RequiredLanguages, OptionalLanguages) {
 		t, ok := m.content.Texts[lang]
 		if !ok || strings.TrimSpace(t.Headline) == "" {
 			continue
@@ -73,14 +81,14 @@ func buildCAP(m message) *cap.Alert {
 			Language: lang, Categories: []string{m.hazard.Category}, Event: event, ResponseTypes: m.content.ResponseTypes,
 			Urgency: m.content.Urgency, Severity: m.content.Severity, Certainty: m.content.Certainty,
 			EventCodes: []cap.NamedValue{{ValueName: "taawun:hazard", Value: m.hazard.Code}},
-			Expires:    capTime(m.content.Expires), SenderName: senderName, Headline: headline,
+			Expires:    expires, Onset: onset, SenderName: senderName, Headline: headline,
 			Description: t.Description, Instruction: t.Instruction, Web: m.content.Web, Contact: m.content.Contact,
 		}
 		if m.msgType == store.KindCancel {
 			info.ResponseTypes = []string{"AllClear"}
 		}
-		if !m.content.Onset.IsZero() {
-			info.Onset = capTime(m.content.Onset)
+		if len(m.content.Areas) > 0 {
+			info.Areas = make([]cap.Area, 0, len(m.content.Areas))
 		}
 		for _, ar := range m.content.Areas {
 			desc := ar.Desc
@@ -101,6 +109,9 @@ func buildCAP(m message) *cap.Alert {
 			info.Areas = append(info.Areas, ca)
 		}
 		a.Infos = append(a.Infos, info)
+	}
+	if len(a.Infos) == 0 {
+		a.Infos = nil // no text to write: as without any
 	}
 	return a
 }

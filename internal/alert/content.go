@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/taawun/taawun/internal/cap"
+	"github.com/taawun/taawun/internal/cap/capgeo"
 )
 
 // Languages a warning may be written in; English and Urdu are required.
@@ -83,6 +85,13 @@ var (
 // Check returns the problems of c for a warning issued at now; regionKnown tells whether a
 // region code exists.
 func (c Content) Check(now time.Time, regionKnown func(string) bool) Problems {
+	ps, _ := c.check(now, regionKnown)
+	return ps
+}
+
+// check is Check, also returning each area's polygons and circles as it parsed them, so that
+// checkWithin does not parse them again.
+func (c Content) check(now time.Time, regionKnown func(string) bool) (Problems, []shapes) {
 	var ps Problems
 	add := func(field, format string, args ...any) { ps = append(ps, Problem{field, fmt.Sprintf(format, args...)}) }
 	for _, l := range RequiredLanguages {
@@ -124,29 +133,36 @@ func (c Content) Check(now time.Time, regionKnown func(string) bool) Problems {
 	if len(c.Areas) == 0 {
 		add("areas", "at least one area is required")
 	}
+	parsed := make([]shapes, len(c.Areas))
 	for i, a := range c.Areas {
-		field := fmt.Sprintf("areas[%d]", i)
+		// The field is named only for a problem: most areas have none.
+		field := func() string { return "areas[" + strconv.Itoa(i) + "]" }
 		if strings.TrimSpace(a.Desc) == "" {
-			add(field+".desc", "the area needs a description (place names)")
+			add(field()+".desc", "the area needs a description (place names)")
 		}
 		if len(a.Polygons)+len(a.Circles)+len(a.Regions) == 0 {
-			add(field, "draw a polygon or circle or pick a district or province")
+			add(field(), "draw a polygon or circle or pick a district or province")
 		}
+		sh := &parsed[i]
 		for j, p := range a.Polygons {
-			if _, err := cap.ParsePolygon(p); err != nil {
-				add(fmt.Sprintf("%s.polygons[%d]", field, j), "%v", err)
+			poly, err := capgeo.Polygon(p)
+			if err != nil {
+				add(fmt.Sprintf("%s.polygons[%d]", field(), j), "%v", err)
 			}
+			sh.polygons = append(sh.polygons, poly)
 		}
 		for j, cc := range a.Circles {
-			if _, err := cap.ParseCircle(cc); err != nil {
-				add(fmt.Sprintf("%s.circles[%d]", field, j), "%v", err)
+			circle, err := cap.ParseCircle(cc)
+			if err != nil {
+				add(fmt.Sprintf("%s.circles[%d]", field(), j), "%v", err)
 			}
+			sh.circles = append(sh.circles, circle)
 		}
 		for j, r := range a.Regions {
 			if !regionKnown(r) {
-				add(fmt.Sprintf("%s.regions[%d]", field, j), "region %q is not in the gazetteer", r)
+				add(fmt.Sprintf("%s.regions[%d]", field(), j), "region %q is not in the gazetteer", r)
 			}
 		}
 	}
-	return ps
+	return ps, parsed
 }

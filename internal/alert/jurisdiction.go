@@ -73,6 +73,22 @@ func (c *jurisdictions) get(raw json.RawMessage) (*geotarget.Territory, error) {
 	return p, nil
 }
 
+// shapes are an area's polygons (lon/lat, as capgeo.Polygon reads them) and circles, parsed.
+type shapes struct {
+	polygons []orb.Polygon
+	circles  []cap.Circle
+}
+
+// geometry is what capgeo.AreaGeometry makes of the area the shapes were parsed from.
+func (sh shapes) geometry() orb.MultiPolygon {
+	mp := make(orb.MultiPolygon, 0, len(sh.polygons)+len(sh.circles))
+	mp = append(mp, sh.polygons...)
+	for _, c := range sh.circles {
+		mp = append(mp, capgeo.CirclePolygon(c))
+	}
+	return mp
+}
+
 // areaGeometry turns an area into a multipolygon (lon/lat), regions resolved by regions.
 func areaGeometry(ctx context.Context, regions geodata.Lookup, a Area) (orb.MultiPolygon, error) {
 	ca := cap.Area{AreaDesc: a.Desc, Polygons: a.Polygons, Circles: a.Circles}
@@ -80,6 +96,11 @@ func areaGeometry(ctx context.Context, regions geodata.Lookup, a Area) (orb.Mult
 	if err != nil {
 		return nil, err
 	}
+	return addRegions(ctx, regions, mp, a)
+}
+
+// addRegions appends to mp the geometry of the area's regions.
+func addRegions(ctx context.Context, regions geodata.Lookup, mp orb.MultiPolygon, a Area) (orb.MultiPolygon, error) {
 	for _, code := range a.Regions {
 		r, ok, err := regions.Region(ctx, code)
 		if err != nil {
@@ -95,9 +116,16 @@ func areaGeometry(ctx context.Context, regions geodata.Lookup, a Area) (orb.Mult
 
 // checkWithin reports, naming the area and a point, when an area leaves the jurisdiction: every
 // point sampled every sampleStep along its borders must lie inside it or within borderTolerance.
-func checkWithin(ctx context.Context, regions geodata.Lookup, areas []Area, juris *geotarget.Territory, orgName string) error {
+// parsed, when not nil, holds the areas' polygons and circles as Content.check parsed them.
+func checkWithin(ctx context.Context, regions geodata.Lookup, areas []Area, parsed []shapes, juris *geotarget.Territory, orgName string) error {
 	for i, a := range areas {
-		mp, err := areaGeometry(ctx, regions, a)
+		var mp orb.MultiPolygon
+		var err error
+		if parsed != nil {
+			mp, err = addRegions(ctx, regions, parsed[i].geometry(), a)
+		} else {
+			mp, err = areaGeometry(ctx, regions, a)
+		}
 		if err != nil {
 			return fmt.Errorf("%w: area %d (%q): %w", ErrInvalid, i+1, a.Desc, err)
 		}

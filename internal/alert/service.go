@@ -100,7 +100,7 @@ func (s *Service) newDraft(ctx context.Context, p *auth.Principal, h Hazard, cap
 	if err := s.checkContent(ctx, p.Org, c); err != nil {
 		return store.Alert{}, store.AlertVersion{}, err
 	}
-	body, err := json.Marshal(c)
+	body, err := marshalContent(c)
 	if err != nil {
 		return store.Alert{}, store.AlertVersion{}, err
 	}
@@ -139,14 +139,15 @@ func checkStatus(ctx context.Context, status string) error {
 // checkContent validates a content and that its areas lie within the organisation's jurisdiction.
 func (s *Service) checkContent(ctx context.Context, org store.Org, c Content) error {
 	known := func(code string) bool { _, ok, _ := s.regions().Region(ctx, code); return ok }
-	if ps := c.Check(s.Clock.Now(), known); len(ps) > 0 {
+	ps, parsed := c.check(s.Clock.Now(), known)
+	if len(ps) > 0 {
 		return ps
 	}
 	juris, err := s.jurisdictions.get(org.Jurisdiction)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrForbidden, org.Name, err)
 	}
-	return checkWithin(ctx, s.regions(), c.Areas, juris, org.Name)
+	return checkWithin(ctx, s.regions(), c.Areas, parsed, juris, org.Name)
 }
 
 // Load returns an alert with its versions and messages.
@@ -193,7 +194,7 @@ func (s *Service) Edit(ctx context.Context, p *auth.Principal, id string, c Cont
 				return "", err
 			}
 		}
-		body, err := json.Marshal(c)
+		body, err := marshalContent(c)
 		if err != nil {
 			return "", err
 		}
@@ -235,7 +236,7 @@ func (s *Service) Revise(ctx context.Context, p *auth.Principal, id string, kind
 		default:
 			return "", fmt.Errorf("%w: revision kind %q", ErrInvalid, kind)
 		}
-		body, err := json.Marshal(c)
+		body, err := marshalContent(c)
 		if err != nil {
 			return "", err
 		}
@@ -350,7 +351,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id string) (st
 		if err != nil {
 			return "", fmt.Errorf("%w: %s: %w", ErrForbidden, p.Org.Name, err)
 		}
-		if err := checkWithin(ctx, s.regions(), c.Areas, juris, p.Org.Name); err != nil {
+		if err := checkWithin(ctx, s.regions(), c.Areas, nil, juris, p.Org.Name); err != nil {
 			return "", err
 		}
 		now := s.Clock.Now()

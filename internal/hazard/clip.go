@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -52,11 +54,11 @@ func convex(ring orb.Ring) bool {
 // along the clip's border, which the caller's jurisdiction check then refuses.
 func clipToConvex(subject, clip orb.Ring) orb.Ring {
 	// The passes, one for each edge of the clip, take turns between two buffers: each reads what
-	// the one before wrote (the first reads the subject) and writes the other buffer.
-	var bufs [2][]orb.Point
-	for i := range bufs {
-		bufs[i] = make([]orb.Point, 0, 2*len(clip)+16)
-	}
+	// the one before wrote (the first reads the subject) and writes the other buffer. The
+	// buffers are kept for the next clipping: the first passes over a jurisdiction's outline
+	// need hundreds of points each.
+	bufs := clipBuffers.Get().(*[2][]orb.Point)
+	defer clipBuffers.Put(bufs)
 	pts, turn := []orb.Point(subject[:len(subject)-1]), 0
 	// passes clips pts to the convex ring by, an edge at a time; it reports whether a polygon
 	// is left.
@@ -85,19 +87,23 @@ func clipToConvex(subject, clip orb.Ring) orb.Ring {
 	return ring
 }
 
+// clipBuffers holds pairs of buffers for clipToConvex's passes.
+var clipBuffers = sync.Pool{New: func() any { return new([2][]orb.Point) }}
+
 // clipPass appends to out the part of the polygon in (its last point joined to its first) on
 // the inside of the clip ring's edge ab: left of it when the ring turns counter-clockwise (ccw),
 // right of it otherwise, or on it. Each point's side is worked out once, as the end of one edge
 // of the polygon, and carried as the start of the next.
 func clipPass(out, in []orb.Point, a, b orb.Point, ccw bool) []orb.Point {
+	// Each point of in adds at most two to out: room is made once.
+	out = slices.Grow(out, 2*len(in))
+	// Right of ab is left of ba: negating the edge's direction turns the cross product's sign
+	// exactly (rounding is symmetric), so one test, cross ≥ 0, serves both turns.
 	dx, dy := b[0]-a[0], b[1]-a[1]
-	inside := func(p orb.Point) bool {
-		cross := dx*(p[1]-a[1]) - dy*(p[0]-a[0])
-		if ccw {
-			return cross >= 0
-		}
-		return cross <= 0
+	if !ccw {
+		dx, dy = -dx, -dy
 	}
+	inside := func(p orb.Point) bool { return dx*(p[1]-a[1])-dy*(p[0]-a[0]) >= 0 }
 	// The line through ab is a2·x + b2·y = c2; intersect is where the line through p and q
 	// meets it, q when they are parallel.
 	a2, b2 := b[1]-a[1], a[0]-b[0]
@@ -111,22 +117,23 @@ func clipPass(out, in []orb.Point, a, b orb.Point, ccw bool) []orb.Point {
 		}
 		return orb.Point{(b2*c1 - b1*c2) / det, (a1*c2 - a2*c1) / det}
 	}
+	n := len(out)
+	buf := out[:n+2*len(in)]
 	p := in[len(in)-1]
 	pIn := inside(p)
 	for _, q := range in {
 		qIn := inside(q)
-		switch {
-		case qIn:
-			if !pIn {
-				out = append(out, intersect(p, q))
-			}
-			out = append(out, q)
-		case pIn:
-			out = append(out, intersect(p, q))
+		if qIn != pIn {
+			buf[n] = intersect(p, q)
+			n++
+		}
+		if qIn {
+			buf[n] = q
+			n++
 		}
 		p, pIn = q, qIn
 	}
-	return out
+	return buf[:n]
 }
 
 // capPolygon writes a ring as a CAP polygon ("lat,lon lat,lon …"), simplified to at most
@@ -141,7 +148,12 @@ func capPolygon(ring orb.Ring) string {
 		ring = simplify.DouglasPeucker(tol).Ring(ring)
 	}
 	// Rounded as written, without repeated points, so the check sees what CAP readers will.
-	r := make(orb.Ring, 0, len(ring))
+	// A ring of a warning's size is made on the stack.
+	var buf [maxPolygonPoints + 1]orb.Point
+	r := orb.Ring(buf[:0])
+	if len(ring) > len(buf) {
+		r = make(orb.Ring, 0, len(ring))
+	}
 	for _, p := range ring {
 		q := orb.Point{math.Round(p[0]*1e4) / 1e4, math.Round(p[1]*1e4) / 1e4}
 		if len(r) == 0 || q != r[len(r)-1] {
@@ -151,16 +163,18 @@ func capPolygon(ring orb.Ring) string {
 	if len(r) < 4 || r[0] != r[len(r)-1] || !simple(r) {
 		return ""
 	}
-	b := make([]byte, 0, len(r)*len("-12.3456,-123.4567 "))
+	var sb strings.Builder
+	sb.Grow(len(r) * len("-12.3456,-123.4567 "))
+	var num [32]byte
 	for i, p := range r {
 		if i > 0 {
-			b = append(b, ' ')
+			sb.WriteByte(' ')
 		}
-		b = appendFixed4(b, p[1])
-		b = append(b, ',')
-		b = appendFixed4(b, p[0])
+		sb.Write(appendFixed4(num[:0], p[1]))
+		sb.WriteByte(',')
+		sb.Write(appendFixed4(num[:0], p[0]))
 	}
-	return string(b)
+	return sb.String()
 }
 
 // appendFixed4 is strconv.AppendFloat(b, v, 'f', 4, 64), written straight from the digits of
@@ -189,9 +203,13 @@ const maxPolygonPoints = 100
 // outline, or simplifying it, can fold a ring onto itself, which CAP does not allow. It asks the
 // CAP validator's own test, so what passes here passes there.
 func simple(ring orb.Ring) bool {
-	pts := make([]cap.Point, len(ring))
-	for i, p := range ring {
-		pts[i] = cap.Point{Lat: p[1], Lon: p[0]}
+	var buf [maxPolygonPoints + 1]cap.Point
+	pts := buf[:0]
+	if len(ring) > len(buf) {
+		pts = make([]cap.Point, 0, len(ring))
+	}
+	for _, p := range ring {
+		pts = append(pts, cap.Point{Lat: p[1], Lon: p[0]})
 	}
 	_, _, crossed := cap.SelfIntersection(pts)
 	return !crossed

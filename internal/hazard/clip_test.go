@@ -209,3 +209,19 @@ func TestAppendFixed4MatchesStrconv(t *testing.T) {
 		check(t, math.Round(x*1e4)/1e4)
 	})
 }
+
+// BenchmarkClip is the clipping of an earthquake's footprint disc to Pakistan's outline, as a
+// national rule's draft clips it.
+func BenchmarkClip(b *testing.B) {
+	r, ok, err := geodata.RegionByCode("PK")
+	if err != nil || !ok {
+		b.Fatalf("PK: %v %v", ok, err)
+	}
+	disc := capgeo.CirclePolygonN(cap.Circle{Center: cap.Point{Lat: 34.1, Lon: 72.9}, RadiusKM: 180}, footprintPoints)[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		if clipToConvex(r.Geometry[0][0], disc) == nil {
+			b.Fatal("nothing left")
+		}
+	}
+}

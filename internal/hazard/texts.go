@@ -33,8 +33,9 @@ func (t *Trigger) content(h alert.Hazard, r store.TriggerRule, org store.Org, ev
 			langs = append(langs, l)
 		}
 	}
+	f := factsOf(ev, est)
 	for _, l := range langs {
-		c.Texts[l] = t.text(i18n.Lang(l), h, ev, est)
+		c.Texts[l] = t.text(i18n.Lang(l), h, ev, est, &f)
 	}
 	return c
 }
@@ -46,23 +47,43 @@ func (t *Trigger) validFor() time.Duration {
 	return 6 * time.Hour
 }
 
-// text is the wording in one language.
-func (t *Trigger) text(l i18n.Lang, h alert.Hazard, ev store.HazardEvent, est impact.Estimate) alert.Text {
-	tr := func(key string, args ...any) string { return t.Catalog.T(l, key, args...) }
-	places := placeNames(est, ev, string(l))
-	var headline string
-	var desc []string
+// facts are the figures every language's text states alike, written once.
+type facts struct {
+	magnitude, depth, time, strongest, population, level string
+	// nearest is the index of the place nearest the epicentre, -1 when there is none.
+	nearest int
+}
+
+func factsOf(ev store.HazardEvent, est impact.Estimate) facts {
+	f := facts{population: group(est.Population), nearest: -1}
+	for i, p := range est.Places {
+		if f.nearest < 0 || p.DistanceKm < est.Places[f.nearest].DistanceKm {
+			f.nearest = i
+		}
+	}
 	if ev.Type == "earthquake" && ev.Magnitude != nil {
-		headline = tr("hazards.draft.headline_quake", strconv.FormatFloat(*ev.Magnitude, 'f', 1, 64), places)
 		depth := defaultDepthKm
 		if ev.DepthKm != nil {
 			depth = *ev.DepthKm
 		}
-		desc = append(desc, tr("hazards.draft.quake", strconv.FormatFloat(*ev.Magnitude, 'f', 1, 64), strconv.FormatFloat(depth, 'f', 0, 64),
-			ev.Time.UTC().Format("2006-01-02 15:04"), epicentre(tr, est, ev, string(l)), roman(strongestBand(est)), group(est.Population), tr("hazards.level."+levelOr(est))))
+		f.magnitude, f.depth = strconv.FormatFloat(*ev.Magnitude, 'f', 1, 64), strconv.FormatFloat(depth, 'f', 0, 64)
+		f.time, f.strongest, f.level = ev.Time.UTC().Format("2006-01-02 15:04"), roman(strongestBand(est)), "hazards.level."+levelOr(est)
+	}
+	return f
+}
+
+// text is the wording in one language.
+func (t *Trigger) text(l i18n.Lang, h alert.Hazard, ev store.HazardEvent, est impact.Estimate, f *facts) alert.Text {
+	tr := func(key string, args ...any) string { return t.Catalog.T(l, key, args...) }
+	places := placeNames(est, ev, string(l))
+	var headline string
+	desc := make([]string, 0, 3)
+	if f.magnitude != "" {
+		headline = tr("hazards.draft.headline_quake", f.magnitude, places)
+		desc = append(desc, tr("hazards.draft.quake", f.magnitude, f.depth, f.time, epicentre(tr, est, f.nearest, ev, string(l)), f.strongest, f.population, tr(f.level)))
 	} else {
 		headline = tr("hazards.draft.headline", h.Event[string(l)], places)
-		desc = append(desc, tr("hazards.draft.areas", ev.Title, group(est.Population)))
+		desc = append(desc, tr("hazards.draft.areas", ev.Title, f.population))
 	}
 	if names := topPlaces(est, 5, string(l)); names != "" {
 		desc = append(desc, tr("hazards.draft.places", names))
@@ -85,15 +106,23 @@ func levelOr(est impact.Estimate) string {
 // ownProvinces keeps, of the provinces an estimate touches, those of country, when there are
 // any: a provincial or national warning names its own provinces.
 func ownProvinces(est impact.Estimate, country string) impact.Estimate {
-	var own []impact.RegionRef
+	prefix := country + "-"
+	n := 0
 	for _, p := range est.Provinces {
-		if strings.HasPrefix(p.Code, country+"-") {
+		if strings.HasPrefix(p.Code, prefix) {
+			n++
+		}
+	}
+	if n == 0 || n == len(est.Provinces) {
+		return est // none of the country's, or only the country's: the list as it is
+	}
+	own := make([]impact.RegionRef, 0, n)
+	for _, p := range est.Provinces {
+		if strings.HasPrefix(p.Code, prefix) {
 			own = append(own, p)
 		}
 	}
-	if len(own) > 0 {
-		est.Provinces = own
-	}
+	est.Provinces = own
 	return est
 }
 
@@ -154,18 +183,13 @@ func listSeparator(lang string) string {
 	return ", "
 }
 
-// epicentre describes where the epicentre is from the nearest named place.
-func epicentre(tr func(string, ...any) string, est impact.Estimate, ev store.HazardEvent, lang string) string {
-	best := -1
-	for i, p := range est.Places {
-		if best < 0 || p.DistanceKm < est.Places[best].DistanceKm {
-			best = i
-		}
-	}
-	if best < 0 {
+// epicentre describes where the epicentre is from the nearest named place, est.Places[nearest].
+func epicentre(tr func(string, ...any) string, est impact.Estimate, nearest int, ev store.HazardEvent, lang string) string {
+	if nearest < 0 {
 		return fmt.Sprintf("%.2f, %.2f", ev.Lat, ev.Lon)
 	}
-	return tr("hazards.draft.epicentre", strconv.FormatFloat(est.Places[best].DistanceKm, 'f', 0, 64), placeName(est.Places[best], lang))
+	p := est.Places[nearest]
+	return tr("hazards.draft.epicentre", strconv.FormatFloat(p.DistanceKm, 'f', 0, 64), placeName(p, lang))
 }
 
 // strongestBand is the highest intensity band the shaking reaches.

@@ -198,12 +198,14 @@ func BenchmarkContains(b *testing.B) {
 }
 
 // TestCirclePolygonMatchesOrb: a circle's vertices, with the centre's and the distance's sines
-// and cosines worked out once, are exactly geo.PointAtBearingAndDistance's at each bearing.
+// and cosines worked out once (and the bearings' kept for the usual vertex counts), are exactly
+// geo.PointAtBearingAndDistance's at each bearing.
 func TestCirclePolygonMatchesOrb(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c := cap.Circle{Center: cap.Point{Lat: rapid.Float64Range(-90, 90).Draw(t, "lat"), Lon: rapid.Float64Range(-180, 180).Draw(t, "lon")},
 			RadiusKM: rapid.Float64Range(0, 5000).Draw(t, "km")}
-		n := rapid.IntRange(3, 100).Draw(t, "n")
+		// The counts whose bearings' sines and cosines are kept, and any other.
+		n := rapid.OneOf(rapid.SampledFrom([]int{capgeo.CirclePoints, 32}), rapid.IntRange(3, 100)).Draw(t, "n")
 		got := capgeo.CirclePolygonN(c, n)[0]
 		if len(got) != n+1 || got[n] != got[0] {
 			t.Fatalf("%d vertices, closed %v; want %d, closed", len(got), got[n] == got[0], n+1)
