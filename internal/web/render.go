@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -107,10 +108,27 @@ func (s *Server) funcs(lang i18n.Lang) template.FuncMap {
 	}
 }
 
+// pagePath is the address a page can be fetched again at, for the language switch to return to:
+// the request's own for a GET, and for a page shown in answer to a form (a token just created,
+// a form with its errors) the nearest address above it that has a page, since the form's own
+// address may take only POST.
+func (s *Server) pagePath(r *http.Request) string {
+	p := r.URL.Path
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return p
+	}
+	for ; p != "/" && p != "."; p = path.Dir(p) {
+		if _, pattern := s.pages.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: p}, Host: r.Host}); pattern != "" {
+			return p
+		}
+	}
+	return "/"
+}
+
 // render executes page in the request's language. Each page template invokes the layout itself,
 // naming its own content block.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, rc *reqCtx, status int, name string, d pageData) {
-	d.Lang, d.Dir, d.P, d.CSRF, d.Node, d.Path = rc.Lang, rc.Lang.Dir(), rc.P, rc.CSRF, s.Node.ID, r.URL.Path
+	d.Lang, d.Dir, d.P, d.CSRF, d.Node, d.Path = rc.Lang, rc.Lang.Dir(), rc.P, rc.CSRF, s.Node.ID, s.pagePath(r)
 	var buf bytes.Buffer
 	t, ok := s.templates[rc.Lang][name]
 	if !ok {

@@ -79,6 +79,8 @@ type Server struct {
 	templates map[i18n.Lang]pageSet
 	static    *staticFiles
 	routes    []route
+	// pages answers which GET routes a path has (see pagePath).
+	pages     *http.ServeMux
 	handler   http.Handler
 	metrics   *httpMetrics
 	copBodies copBodies // the operating picture's answer buffers (cop.go)
@@ -127,8 +129,12 @@ func New(opts Options) (*Server, error) {
 	}
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()
+	s.pages = http.NewServeMux()
 	for _, rt := range s.routes {
 		mux.Handle(rt.method+" "+rt.pattern, s.guard(rt))
+		if rt.method == http.MethodGet {
+			s.pages.Handle(rt.method+" "+rt.pattern, http.NotFoundHandler())
+		}
 	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "no such route: "+r.Method+" "+r.URL.Path)

@@ -107,6 +107,11 @@ func TestRevokeTokenFromAccountPage(t *testing.T) {
 	}
 	n.wantWorks(t, "A's revoked token", leaked.Secret, false)
 	n.wantWorks(t, "A's other token", spare.Secret, true)
+	// The language switch on that page returns to the account page, not to the POST-only
+	// address the page was shown at.
+	if !strings.Contains(page, `name="next" value="/account"`) {
+		t.Error("the page answering the revoke would send the language switch back to the form's address")
+	}
 
 	// Another user's token, and one already revoked, answer as unknown; nothing is revoked.
 	for _, id := range []string{theirs.ID, leaked.ID, "no-such-token"} {
