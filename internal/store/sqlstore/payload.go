@@ -1,6 +1,6 @@
 package sqlstore
 
-import "encoding/json"
+import "github.com/taawun/taawun/internal/jsonstr"
 
 // marshalPayload writes p exactly as json.Marshal does, without reflection and without checking
 // and compacting Data again: Record has just made Data with json.Marshal, so it is valid and
@@ -26,18 +26,7 @@ func marshalPayload(p EventPayload) []byte {
 	return append(b, '}')
 }
 
-// appendField appends name and s as a JSON string. Plain ASCII is copied; anything json.Marshal
-// would escape (quotes, backslashes, control and HTML characters) or check (UTF-8) goes through
-// json.Marshal, so the output is the same byte for byte.
+// appendField appends name and s as a JSON string.
 func appendField(b []byte, name, s string) []byte {
-	b = append(b, name...)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always marshals
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
+	return jsonstr.Append(append(b, name...), s)
 }
