@@ -22,6 +22,9 @@ type dialect interface {
 	lockMigrations(ctx context.Context, x queryer) error
 	// skipLocked is appended to a SELECT that claims rows several servers compete for.
 	skipLocked() string
+	// outboxCursor reports whether the relay's progress is one cursor (events visible in seq
+	// order) rather than a mark on each event.
+	outboxCursor() bool
 	isUniqueViolation(err error) bool
 	isAppendOnlyViolation(err error) bool
 }
@@ -37,6 +40,10 @@ func (sqliteDialect) lockMigrations(context.Context, queryer) error { return nil
 
 // SQLite has a single writer, so a claim cannot race another.
 func (sqliteDialect) skipLocked() string { return "" }
+
+// SQLite commits one transaction at a time, so outbox events become visible in seq order and the
+// relay's progress is one cursor (migration 0011).
+func (sqliteDialect) outboxCursor() bool { return true }
 
 func (sqliteDialect) isUniqueViolation(err error) bool {
 	var e *sqlite.Error
@@ -87,6 +94,10 @@ func (postgresDialect) lockMigrations(ctx context.Context, x queryer) error {
 }
 
 func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+// PostgreSQL commits concurrently: a lower seq can become visible after a higher one, so each
+// outbox event is marked published.
+func (postgresDialect) outboxCursor() bool { return false }
 
 func (postgresDialect) isUniqueViolation(err error) bool {
 	var e *pgconn.PgError

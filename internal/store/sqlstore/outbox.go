@@ -12,11 +12,8 @@ import (
 
 type outbox struct{ q }
 
-// On SQLite the relay's progress is a cursor (migration 0011): one writer commits at a time, so
-// events become visible in seq order and everything up to the cursor was published. PostgreSQL
-// commits concurrently, so a lower seq can become visible after a higher one: each event is
-// marked published.
-func (s outbox) cursored() bool { return s.db.dialect.name() == "sqlite" }
+// cursored: the relay's progress is a cursor, everything up to it published (see the dialects).
+func (s outbox) cursored() bool { return s.db.dialect.outboxCursor() }
 
 // pending is the condition of an event not yet published.
 func (s outbox) pending() string {
