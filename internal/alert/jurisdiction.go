@@ -13,6 +13,7 @@ import (
 	"github.com/taawun/taawun/internal/cap/capgeo"
 	"github.com/taawun/taawun/internal/geodata"
 	"github.com/taawun/taawun/internal/geotarget"
+	"github.com/taawun/taawun/internal/store"
 )
 
 // ErrOutsideJurisdiction is returned when an area reaches beyond the organisation's jurisdiction.
@@ -51,6 +52,13 @@ type jurisdictions struct {
 
 // jurisdictionsKept bounds the cache; organisations' jurisdictions are few and rarely change.
 const jurisdictionsKept = 256
+
+// Territory returns org's jurisdiction prepared for point tests, from the cache the service's
+// own checks use: the hazard triggers test their areas against the same index instead of
+// building a second one per organisation.
+func (s *Service) Territory(org store.Org) (*geotarget.Territory, error) {
+	return s.jurisdictions.get(org.Jurisdiction)
+}
 
 func (c *jurisdictions) get(raw json.RawMessage) (*geotarget.Territory, error) {
 	c.mu.Lock()

@@ -31,10 +31,11 @@ func (t *Trigger) jurisdiction(org store.Org) (*prepared, error) {
 	if err != nil || len(mp) == 0 {
 		return nil, fmt.Errorf("%s has no jurisdiction drawn", org.Name)
 	}
-	j, err := prepare(mp)
+	territory, err := t.Alerts.Territory(org)
 	if err != nil {
 		return nil, fmt.Errorf("%s: jurisdiction: %w", org.Name, err)
 	}
+	j := prepare(mp, territory)
 	t.prepared.Store(key, j)
 	return j, nil
 }

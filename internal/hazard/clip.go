@@ -246,16 +246,13 @@ type prepared struct {
 	inside map[string]bool
 }
 
-func prepare(mp orb.MultiPolygon) (*prepared, error) {
-	t, err := geotarget.NewTerritory(mp)
-	if err != nil {
-		return nil, err
-	}
+// prepare makes mp, whose territory t is, ready for the triggers' tests.
+func prepare(mp orb.MultiPolygon, t *geotarget.Territory) *prepared {
 	p := &prepared{mp: mp, territory: t, inside: map[string]bool{}}
 	for _, poly := range mp {
 		p.bounds = append(p.bounds, poly.Bound())
 	}
-	return p, nil
+	return p
 }
 
 // holds reports whether ring lies inside the jurisdiction: its vertices and points every 0.02°
