@@ -19,6 +19,11 @@ const (
 	KindEventUpdated = "hazard.event.updated"
 )
 
+// ForEveryOfficer reports whether a bus event of kind is for every duty officer of the node: a
+// hazard event belongs to no organisation (it is read from public sources), yet every officer
+// watching the hazards page should see it arrive.
+func ForEveryOfficer(kind string) bool { return kind == KindEventNew || kind == KindEventUpdated }
+
 // Counts says what one ingest did.
 type Counts struct {
 	New, Updated, Unchanged int

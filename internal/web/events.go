@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/taawun/taawun/internal/auth"
+	"github.com/taawun/taawun/internal/hazard"
 	"github.com/taawun/taawun/internal/live"
 	"github.com/taawun/taawun/internal/mode"
 )
@@ -19,17 +19,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	s.streamEvents(w, r, mode.From(r.Context()), func(ctx context.Context, e live.Event) (string, []byte, bool) {
 		// Events are unnamed (the kind is inside the data) so pages handle every kind,
 		// including kinds added later, with one onmessage handler.
-		if strings.HasPrefix(e.Kind, hazardEventKinds) {
-			// Hazard events are the node's, read from public sources: every officer who sees
-			// the hazards page sees them arrive.
+		if hazard.ForEveryOfficer(e.Kind) {
 			return e.ID, e.Payload, rc.P.Can(auth.PermViewDashboard)
 		}
 		return e.ID, e.Payload, s.eventVisible(ctx, rc.P, e.OrgID, visible)
 	})
 }
-
-// hazardEventKinds prefixes the kinds of hazard.KindEventNew and hazard.KindEventUpdated.
-const hazardEventKinds = "hazard.event."
 
 // streamEvents serves bus events of mode m as server-sent events, each turned into an id and
 // data by pick (or skipped when it says no). Connections end after SSELifetime and pages
