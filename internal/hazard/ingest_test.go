@@ -71,8 +71,10 @@ func TestCAPUpdateAndCancelAreOneEvent(t *testing.T) {
 }
 
 // TestOneBatchHoldsAnEventAndItsUpdate: items of one feed read that are the same hazard (a CAP
-// message and its update, a message repeated) are recognised within the batch, not only across
-// polls.
+// message and its update, a message repeated) are one event, as they are across polls. (The
+// batch recognises them by the keys it has just written; were it not to, its transaction would
+// fail on the repeated key and the items be stored one by one with the same outcome, only
+// slower: this checks the outcome, not which path gave it.)
 func TestOneBatchHoldsAnEventAndItsUpdate(t *testing.T) {
 	f := newFixture(t)
 	var evs []feed.Event
